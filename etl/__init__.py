@@ -1,0 +1,1 @@
+"""ETL for Indonesian news: parse pages and exports, infer dates, extract mentions, load DuckDB."""

@@ -1,0 +1,49 @@
+"""Read the editable lexicon files in etl/lexicons (or $MEDIA_LEXICON_DIR)."""
+from __future__ import annotations
+
+import csv
+import os
+import re
+from functools import lru_cache
+from pathlib import Path
+
+DEFAULT_DIR = Path(__file__).with_name("lexicons")
+
+
+def lexicon_dir() -> Path:
+    return Path(os.environ.get("MEDIA_LEXICON_DIR") or DEFAULT_DIR)
+
+
+def _path(name: str) -> Path:
+    own = lexicon_dir() / name
+    # A user's folder may override only some files; the rest come from the shipped set.
+    return own if own.exists() else DEFAULT_DIR / name
+
+
+@lru_cache(maxsize=None)
+def lines(name: str) -> tuple[str, ...]:
+    """Non-empty, non-comment lines of a text lexicon."""
+    out = []
+    for raw in _path(name).read_text(encoding="utf-8").splitlines():
+        line = raw.strip()
+        if line and not line.startswith("#"):
+            out.append(line)
+    return tuple(out)
+
+
+@lru_cache(maxsize=None)
+def rows(name: str) -> tuple[dict[str, str], ...]:
+    """Rows of a CSV lexicon (header line first; lines starting with # are comments)."""
+    text = _path(name).read_text(encoding="utf-8")
+    body = [ln for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
+    return tuple({k: (v or "").strip() for k, v in r.items()} for r in csv.DictReader(body))
+
+
+@lru_cache(maxsize=None)
+def word_set(name: str) -> frozenset[str]:
+    return frozenset(w.lower() for w in lines(name))
+
+
+@lru_cache(maxsize=None)
+def regex_list(name: str) -> tuple[re.Pattern[str], ...]:
+    return tuple(re.compile(p, re.IGNORECASE) for p in lines(name))

@@ -1,0 +1,19 @@
+"""Character-level clean-up shared by every reader."""
+from __future__ import annotations
+
+import re
+
+_SPACES = re.compile(r"[\u00a0\u2007\u202f\u2009\u200a\u3000\t\f\v]")
+_INVISIBLE = re.compile(r"[\ufeff\u200b\u200c\u200d\u2060\u00ad]")
+_MULTI_SPACE = re.compile(r" {2,}")
+
+
+def normalize_text(text: str) -> str:
+    """Unify line ends, drop BOM and zero-width characters, turn odd spaces into plain ones."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = _INVISIBLE.sub("", text)
+    return _SPACES.sub(" ", text)
+
+
+def squeeze(text: str) -> str:
+    return _MULTI_SPACE.sub(" ", text).strip()

@@ -1,0 +1,81 @@
+-- Tables of the warehouse. articles, trending and mentions are the public contract (see README.md
+-- in this folder); the rest are internal and may change.
+
+-- One row per article page or export row, keyed by a hash of its normalised URL (or of its text).
+CREATE TABLE IF NOT EXISTS articles (
+    article_id      VARCHAR PRIMARY KEY,
+    url             VARCHAR,
+    outlet          VARCHAR,
+    title           VARCHAR NOT NULL,
+    caption         VARCHAR,
+    photo_credit    VARCHAR,
+    dateline        VARCHAR,
+    body            VARCHAR,
+    published_date  DATE,
+    date_source     VARCHAR,
+    source_path     VARCHAR
+);
+
+-- One row per item of the "Berita Trending" sidebar seen on a page.
+CREATE TABLE IF NOT EXISTS trending (
+    article_id      VARCHAR NOT NULL,
+    rank            INTEGER NOT NULL,
+    headline        VARCHAR NOT NULL,
+    observed_date   DATE
+);
+
+-- Who, where and what: one row per (article, part, trending rank, kind, entity) with its count.
+CREATE TABLE IF NOT EXISTS mentions (
+    article_id      VARCHAR NOT NULL,
+    part            VARCHAR NOT NULL,   -- title | caption | body | trending
+    trending_rank   INTEGER,            -- set only when part = 'trending'
+    kind            VARCHAR NOT NULL,   -- person | organization | country | topic
+    entity          VARCHAR NOT NULL,
+    entity_code     VARCHAR,            -- ISO 3166-1 alpha-2 for countries, IPTC code for topics
+    n               INTEGER NOT NULL
+);
+
+-- Internal: every occurrence with its offsets and sentence, the evidence behind mentions.
+CREATE TABLE IF NOT EXISTS mention_evidence (
+    article_id      VARCHAR NOT NULL,
+    part            VARCHAR NOT NULL,
+    trending_rank   INTEGER,
+    kind            VARCHAR NOT NULL,
+    entity          VARCHAR NOT NULL,
+    start_offset    INTEGER NOT NULL,
+    end_offset      INTEGER NOT NULL,
+    sentence        VARCHAR
+);
+
+-- Internal: what was loaded, so that loading the same input again changes nothing.
+CREATE TABLE IF NOT EXISTS article_versions (
+    article_id      VARCHAR PRIMARY KEY,
+    content_hash    VARCHAR NOT NULL,
+    fetched_at      TIMESTAMPTZ,
+    loaded_at       TIMESTAMPTZ NOT NULL
+);
+
+CREATE SEQUENCE IF NOT EXISTS load_run_ids;
+
+-- Internal: one row per `python -m etl load`.
+CREATE TABLE IF NOT EXISTS load_runs (
+    run_id              INTEGER PRIMARY KEY,
+    started_at          TIMESTAMPTZ NOT NULL,
+    finished_at         TIMESTAMPTZ,
+    inputs              VARCHAR,
+    files_seen          INTEGER,
+    articles_added      INTEGER,
+    articles_updated    INTEGER,
+    articles_unchanged  INTEGER,
+    files_failed        INTEGER,
+    seconds             DOUBLE
+);
+
+-- Internal: per-file problems of each load (which file, why). severity: error (not loaded) | warning.
+CREATE TABLE IF NOT EXISTS load_errors (
+    run_id      INTEGER NOT NULL,
+    source_path VARCHAR NOT NULL,
+    severity    VARCHAR NOT NULL,
+    message     VARCHAR NOT NULL,
+    logged_at   TIMESTAMPTZ NOT NULL
+);
