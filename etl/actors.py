@@ -160,7 +160,12 @@ def _is_headline_like(text: str) -> bool:
     return sum(w[0].isupper() for w in words) / len(words) > 0.6
 
 
+_ROMAN = frozenset("I II III IV V VI VII VIII IX X XI XII".split())
+
+
 def _name_token_ok(tok: str, last: bool) -> bool:
+    if last and tok in _ROMAN:  # Hamengku Buwono X
+        return True
     if tok.lower() in _CONNECTORS:
         return not last
     if len(tok) == 1:
@@ -260,7 +265,7 @@ def _classify_run(run, text, covered, acronyms, headline) -> list[ActorHit]:
         # In Title Case text the name ends at the first ordinary word ("Armuji Sebut Warga ...").
         cut = len(name_toks)
         for k, tok in enumerate(name_toks):
-            if k > 0 and is_common_word(tok.text) and tok.text.lower() not in _CONNECTORS:
+            if is_common_word(tok.text) and tok.text.lower() not in _CONNECTORS:
                 cut = k
                 break
         name_toks = name_toks[:cut]

@@ -34,6 +34,9 @@ WEEKDAYS = {
 }
 ZONES = {"wib": 7, "wita": 8, "wit": 9, "utc": 0, "gmt": 0}
 
+# Online news older than this is a typo or a history date, not a publish day.
+MIN_YEAR = 1995
+
 _MONTH_RE = "|".join(sorted(MONTHS, key=len, reverse=True))
 _WEEKDAY_RE = "|".join(sorted((re.escape(w) for w in WEEKDAYS), key=len, reverse=True))
 
@@ -186,7 +189,7 @@ def infer_published_date(
     bound = min(local_day(fetched_at, tz), today) if fetched_at else today
 
     def ok(d: date | None) -> bool:
-        return d is not None and d <= bound
+        return d is not None and MIN_YEAR <= d.year and d <= bound
 
     if published_raw:
         parsed = parse_date_string(published_raw, reference=fetched_at)
@@ -252,7 +255,7 @@ def _first_weekday_date(text: str, bound: date) -> date | None:
 def _fit_year(day: int, month: int, weekday: int, years: list[int], bound: date) -> date | None:
     for y in years:
         d = _safe_date(y, month, day)
-        if d is not None and d <= bound and d.weekday() == weekday:
+        if d is not None and MIN_YEAR <= y and d <= bound and d.weekday() == weekday:
             return d
     # No year in the text fits: the latest year up to the bound in which the weekday matches.
     for y in range(bound.year, bound.year - 8, -1):

@@ -73,7 +73,7 @@ def _extract_group(parts: list[tuple[str, int | None, str, bool]]) -> list[Menti
     for part, rank, text, headline in parts:
         if not text:
             continue
-        for hit in find_actors(text, headline=headline if part != "body" else None):
+        for hit in find_actors(text, headline=headline):
             actor_hits.append((part, rank, text, hit))
         for c in find_countries(text):
             out.append(Mention(part, rank, "country", c.name, c.code, c.start, c.end, sentence_at(text, c.start, c.end)))
@@ -96,6 +96,8 @@ def _person_resolver(hits: list[ActorHit]):
         if len(name.split()) > 1 and name not in full:
             full.append(name)
     full.sort(key=lambda n: -len(n.split()))
+    # A one-word name given with a title ("Wali Kota Armuji") makes later bare uses of it count.
+    titled_singles = {aliases.get(h.name, h.name) for h in hits if h.titled and len(h.name.split()) == 1}
 
     def resolve(hit: ActorHit) -> str | None:
         name = aliases.get(hit.name, hit.name)
@@ -104,7 +106,7 @@ def _person_resolver(hits: list[ActorHit]):
             cw = candidate.split()
             if candidate != name and len(cw) > len(words) and _contains(cw, words):
                 return aliases.get(candidate, candidate)
-        if len(words) == 1 and not hit.titled and name not in aliases.values():
+        if len(words) == 1 and not hit.titled and name not in titled_singles and name not in aliases.values():
             return None
         return name
 

@@ -121,7 +121,7 @@ def _split_glued_credit(text: str) -> tuple[str | None, str]:
     head = text[: sep.start()]
     # The credit ends where a lower-case letter runs straight into a capital: "JingLyon", "HumasJAKARTA".
     glue = None
-    for m in re.finditer(r"[a-z0-9.)](?=[A-Z])", head):
+    for m in re.finditer(r"[a-z0-9.)](?=[A-Z])|[A-Z](?=[A-Z][a-z])", head):
         glue = m.end()
     if glue is not None:
         return squeeze(head[:glue]) or None, text[glue:]

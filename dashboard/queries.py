@@ -1,0 +1,153 @@
+"""The dashboard's queries: filters in, DataFrames out. Each call opens the warehouse read-only and
+closes it at once, so a load can take the write lock between two page refreshes."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+import warehouse
+
+SOURCES = {"article": "Article text", "trending": "Trending sidebar"}
+ACTOR_KINDS = ("person", "organization")
+INTERVALS = {"day": "day", "week": "week", "month": "month"}
+
+
+@dataclass(frozen=True)
+class Filters:
+    actors: tuple[str, ...] = ()
+    start: date | None = None
+    end: date | None = None
+    sources: tuple[str, ...] = ("article",)
+    interval: str = "day"
+    outlets: tuple[str, ...] = field(default=())
+
+
+class WarehouseBusy(RuntimeError):
+    """A load holds the write lock on the warehouse file."""
+
+
+def _query(db: str | Path, sql: str, params: list | None = None) -> pd.DataFrame:
+    try:
+        con = duckdb.connect(str(db), read_only=True)
+    except duckdb.IOException as exc:
+        if "lock" in str(exc).lower():
+            raise WarehouseBusy(str(exc)) from exc
+        raise
+    try:
+        return con.execute(sql, params or []).df()
+    finally:
+        con.close()
+
+
+def overview(db: str | Path) -> dict:
+    df = _query(db, """
+        SELECT
+            (SELECT count(*) FROM articles)                         AS articles,
+            (SELECT count(*) FROM trending)                         AS trending_items,
+            (SELECT min(event_date) FROM mention_events)            AS first_date,
+            (SELECT max(event_date) FROM mention_events)            AS last_date,
+            (SELECT min(published_date) FROM articles)              AS first_published,
+            (SELECT max(published_date) FROM articles)              AS last_published
+    """)
+    row = df.iloc[0].to_dict()
+    first = [d for d in (row["first_date"], row["first_published"]) if pd.notna(d)]
+    last = [d for d in (row["last_date"], row["last_published"]) if pd.notna(d)]
+    row["first"] = pd.Timestamp(min(first)).date() if first else None
+    row["last"] = pd.Timestamp(max(last)).date() if last else None
+    return row
+
+
+def actor_options(db: str | Path) -> pd.DataFrame:
+    """People and organisations, most mentioned first, for the picker."""
+    return _query(db, """
+        SELECT entity, kind, items
+        FROM entities
+        WHERE kind IN ('person', 'organization')
+        ORDER BY items DESC, entity
+    """)
+
+
+def outlet_options(db: str | Path) -> list[str]:
+    return _query(db, "SELECT DISTINCT outlet FROM articles WHERE outlet IS NOT NULL ORDER BY 1")["outlet"].tolist()
+
+
+def _where(f: Filters) -> tuple[str, list]:
+    clauses, params = ["e.source IN (SELECT unnest(?))"], [list(f.sources)]
+    if f.start:
+        clauses.append("e.event_date >= ?")
+        params.append(f.start)
+    if f.end:
+        clauses.append("e.event_date <= ?")
+        params.append(f.end)
+    if f.outlets:
+        clauses.append("e.outlet IN (SELECT unnest(?))")
+        params.append(list(f.outlets))
+    return " AND ".join(clauses), params
+
+
+def _selected_items_cte(f: Filters) -> tuple[str, list]:
+    """Items (articles or sidebar entries) that pass the filters and mention a chosen actor."""
+    where, params = _where(f)
+    actor_clause = ""
+    if f.actors:
+        actor_clause = "AND e.kind IN ('person', 'organization') AND e.entity IN (SELECT unnest(?))"
+        params = params + [list(f.actors)]
+    return f"""
+        selected_items AS (
+            SELECT DISTINCT e.item_id
+            FROM mention_events AS e
+            WHERE {where} {actor_clause}
+        )""", params
+
+
+def mentions_over_time(db: str | Path, f: Filters, kinds: tuple[str, ...], top: int = 10) -> pd.DataFrame:
+    """Per period and entity: how many of the selected items mention it (top entities only)."""
+    cte, params = _selected_items_cte(f)
+    interval = INTERVALS.get(f.interval, "day")
+    sql = f"""
+        WITH {cte},
+        matching AS (
+            SELECT e.event_date, e.kind, e.entity, e.entity_code, e.item_id
+            FROM mention_events AS e
+            JOIN selected_items USING (item_id)
+            WHERE e.kind IN (SELECT unnest(?)) AND e.event_date IS NOT NULL
+        ),
+        top_entities AS (
+            SELECT entity
+            FROM matching
+            GROUP BY entity
+            ORDER BY count(DISTINCT item_id) DESC, entity
+            LIMIT ?
+        )
+        SELECT
+            CAST(date_trunc('{interval}', m.event_date) AS DATE) AS period,
+            m.kind,
+            m.entity,
+            any_value(m.entity_code)      AS entity_code,
+            count(DISTINCT m.item_id)     AS items
+        FROM matching AS m
+        JOIN top_entities USING (entity)
+        GROUP BY ALL
+        ORDER BY period, items DESC, entity
+    """
+    return _query(db, sql, params + [list(kinds), top])
+
+
+def matching_articles(db: str | Path, f: Filters, limit: int = 500) -> pd.DataFrame:
+    cte, params = _selected_items_cte(f)
+    sql = f"""
+        WITH {cte},
+        article_ids AS (
+            SELECT DISTINCT split_part(item_id, '#', 1) AS article_id FROM selected_items
+        )
+        SELECT a.published_date AS date, a.outlet, a.title, a.url
+        FROM articles AS a
+        JOIN article_ids USING (article_id)
+        ORDER BY a.published_date DESC NULLS LAST, a.title
+        LIMIT ?
+    """
+    return _query(db, sql, params + [limit])
