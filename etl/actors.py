@@ -216,7 +216,8 @@ def _classify_run(run, text, covered, acronyms, headline) -> list[ActorHit]:
     # Drop an opening word that is ordinary language ("Dalam", "Menurut", "Menegaskan").
     while run and _sentence_initial(text, run[0].start) or (run and words[0].lower() in _STOP_OPENERS):
         w = words[0]
-        if w.lower() in _STOP_OPENERS or is_derived_word(w) or (len(run) == 1 and is_common_word(w)):
+        # A bare root word ("Wang") stays: extract.py keeps it only as a short form of a full name.
+        if w.lower() in _STOP_OPENERS or is_derived_word(w):
             run, words = run[1:], words[1:]
             continue
         break

@@ -1,6 +1,7 @@
 """Mentions of one article: actors, countries and topics per part, with where each was found."""
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
@@ -79,12 +80,28 @@ def _extract_group(parts: list[tuple[str, int | None, str, bool]]) -> list[Menti
             out.append(Mention(part, rank, "country", c.name, c.code, c.start, c.end, sentence_at(text, c.start, c.end)))
         out.extend(_topic_mentions(part, rank, text))
     resolve = _person_resolver([h for _, _, _, h in actor_hits if h.kind == "person"])
+    actor_hits.extend(_known_names_in_headlines(parts, actor_hits))
     for part, rank, text, hit in actor_hits:
         name = hit.name if hit.kind == "organization" else resolve(hit)
         if name is None:
             continue
         out.append(Mention(part, rank, hit.kind, name, None, hit.start, hit.end, sentence_at(text, hit.start, hit.end)))
     return out
+
+
+def _known_names_in_headlines(parts, actor_hits) -> list[tuple[str, int | None, str, ActorHit]]:
+    """A Title Case headline names people without titles; find there the full names the body gave."""
+    names = {h.name for _, _, _, h in actor_hits if h.kind == "person" and len(h.name.split()) > 1}
+    found = []
+    for part, rank, text, headline in parts:
+        if not headline or not text:
+            continue
+        taken = [(h.start, h.end) for p, _, _, h in actor_hits if p == part]
+        for name in names:
+            for m in re.finditer(rf"(?<!\w){re.escape(name)}(?!\w)", text):
+                if not any(s < m.end() and m.start() < e for s, e in taken):
+                    found.append((part, rank, text, ActorHit("person", name, m.start(), m.end(), True)))
+    return found
 
 
 def _person_resolver(hits: list[ActorHit]):

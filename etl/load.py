@@ -192,7 +192,7 @@ def _write_batch(db, batch: list[ArticleBundle], report: LoadReport) -> None:
             for name in [*_SCHEMAS, "article_versions"]:
                 con.execute(f"DELETE FROM {name} WHERE article_id IN (SELECT article_id FROM changed_ids)")
             for name, schema in _SCHEMAS.items():
-                table = pa.Table.from_pylist(rows[name], schema=schema)
+                table = _to_arrow(rows[name], schema)
                 con.register("incoming", table)
                 con.execute(f"INSERT INTO {name} SELECT * FROM incoming")
                 con.unregister("incoming")
@@ -204,6 +204,11 @@ def _write_batch(db, batch: list[ArticleBundle], report: LoadReport) -> None:
             raise
     finally:
         con.close()
+
+
+def _to_arrow(rows: list[dict], schema: pa.Schema) -> pa.Table:
+    # Arrow tables go into DuckDB ~100x faster than executemany.
+    return pa.Table.from_pylist(rows, schema=schema)
 
 
 def _write_report(db, report: LoadReport, paths: list[str], started_at: datetime) -> None:

@@ -19,8 +19,8 @@ def test_seed_mentions(seed_text):
     for junk in ["Gao Jing", "Kamis", "Lyon", "Foto", "Berita Trending", "Wang", "Al-Raisi"]:
         assert junk not in all_persons
     counts = {(c.part, c.entity): c.n for c in count_mentions(ms) if c.kind == "person"}
-    # "Wang" alone three times plus the full name once.
-    assert counts[("body", "Wang Xiaohong")] == 4
+    # The full name once, then "Wang" alone four times.
+    assert counts[("body", "Wang Xiaohong")] == 5
 
 
 def test_titles_are_stripped():

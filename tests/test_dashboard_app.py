@@ -1,0 +1,87 @@
+"""The Streamlit app under streamlit.testing (no browser): filters change what is shown."""
+from datetime import date
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from dashboard import queries
+from dashboard.queries import Filters
+
+from .dashboard_data import build_dashboard_db
+
+APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
+
+
+@pytest.fixture
+def dash_db(tmp_path, monkeypatch):
+    db = build_dashboard_db(tmp_path / "dash.duckdb")
+    monkeypatch.setenv("MEDIA_DB", str(db))
+    return db
+
+
+def run_app() -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert not at.exception
+    return at
+
+
+def titles(at: AppTest) -> list[str]:
+    return at.dataframe[0].value["title"].tolist()
+
+
+def test_everything_shows_without_filters(dash_db):
+    at = run_app()
+    assert [s.value for s in at.subheader] == ["Topics", "Actors (people and organisations)", "Countries", "Matching articles"]
+    assert len(titles(at)) == 3
+    assert at.sidebar.date_input(key="dates").value == (date(2024, 11, 28), date(2025, 6, 10))
+    assert len(at.get("plotly_chart")) == 3
+
+
+def test_actor_filter(dash_db):
+    at = run_app()
+    at.sidebar.multiselect(key="actors").select("Wang Xiaohong").run()
+    assert sorted(titles(at)) == [
+        "Tiongkok dan Interpol Bertekad Perkuat Kerja Sama Penegakan Hukum",
+        "Wang Xiaohong Terima Kunjungan Kapolri di Beijing",
+    ]
+
+
+def test_actor_and_date_filter(dash_db):
+    at = run_app()
+    at.sidebar.multiselect(key="actors").select("Wang Xiaohong").run()
+    at.sidebar.date_input(key="dates").set_value((date(2025, 1, 1), date(2025, 6, 10))).run()
+    assert titles(at) == ["Wang Xiaohong Terima Kunjungan Kapolri di Beijing"]
+
+
+def test_trending_sidebar_filter(dash_db):
+    at = run_app()
+    at.sidebar.radio(key="where").set_value("Trending sidebar").run()
+    at.sidebar.multiselect(key="actors").select("Armuji").run()
+    assert titles(at) == ["Tiongkok dan Interpol Bertekad Perkuat Kerja Sama Penegakan Hukum"]
+
+
+def test_empty_state_says_why(dash_db):
+    at = run_app()
+    at.sidebar.multiselect(key="actors").select("Harda Kiswaya").run()
+    at.sidebar.date_input(key="dates").set_value((date(2025, 6, 1), date(2025, 6, 10))).run()
+    messages = " ".join(i.value for i in at.info)
+    assert "Harda Kiswaya" in messages and "2025-06-01" in messages
+    assert not at.dataframe
+
+
+def test_missing_warehouse_explains(tmp_path, monkeypatch):
+    monkeypatch.setenv("MEDIA_DB", str(tmp_path / "none.duckdb"))
+    at = run_app()
+    assert "No warehouse" in at.info[0].value
+
+
+def test_chart_query_counts_items(dash_db):
+    f = Filters(actors=("Wang Xiaohong",), start=date(2024, 1, 1), end=date(2025, 12, 31), sources=("article",))
+    countries = queries.mentions_over_time(dash_db, f, ("country",))
+    by_day = {(r.period.isoformat()[:10], r.entity_code): r.items for r in countries.itertuples()}
+    assert by_day[("2024-11-28", "CN")] == 1
+    assert by_day[("2025-06-10", "CN")] == 1
+    assert ("2025-05-05", "VN") not in by_day  # the Sleman page does not mention Wang
+    monthly = queries.mentions_over_time(dash_db, Filters(interval="month", start=date(2025, 5, 1), end=date(2025, 6, 30)), ("country",))
+    assert set(monthly["period"].astype(str).str[:10]) == {"2025-05-01", "2025-06-01"}

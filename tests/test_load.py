@@ -1,0 +1,125 @@
+import shutil
+from datetime import date
+
+import duckdb
+import pytest
+
+from etl.cli import main as cli_main
+from etl.load import load_paths
+
+from .conftest import CORPUS_PAGES, SEEDS, needs_corpus
+
+
+def rows(db, sql):
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
+def test_seed_load_meets_the_contract(db_path):
+    report = load_paths([SEEDS], db=db_path)
+    assert (report.added, report.failed) == (1, 0)
+    [a] = rows(db_path, "SELECT title, photo_credit, dateline, body, published_date, url, outlet FROM articles")
+    assert a[0] == "Tiongkok dan Interpol Bertekad Perkuat Kerja Sama Penegakan Hukum"
+    assert a[1] == "ANTARA/Xinhua/Gao Jing" and a[2] == "Lyon"
+    assert a[3].startswith("Anggota Dewan Negara") and a[3].endswith("Bruno Retailleau.")
+    assert a[4] == date(2024, 11, 28)
+    assert a[5].startswith("https://koran-jakarta.com/") and a[6] == "koran-jakarta.com"
+    trending = rows(db_path, "SELECT rank, headline FROM trending ORDER BY rank")
+    assert [r for r, _ in trending] == [1, 2, 3, 4, 5]
+    assert trending[0][1] == "Siswa SMK Hanyut di Air Terjun Lahat, Tim SAR Lakukan Pencarian"
+    mentions = set(rows(db_path, "SELECT part, trending_rank, kind, entity, entity_code FROM mentions"))
+    for person in ["Wang Xiaohong", "Ahmed Nasser Al-Raisi", "Valdecy Urquiza", "Bruno Retailleau"]:
+        assert ("body", None, "person", person, None) in mentions
+    assert ("trending", 3, "person", "Armuji", None) in mentions
+    assert any(k == "organization" and "Interpol" in e for _, _, k, e, _ in mentions)
+    assert {("body", "CN"), ("body", "FR"), ("trending", "ID")} <= {(p, c) for p, _, k, _, c in mentions if k == "country"}
+    persons = {e for _, _, k, e, _ in mentions if k == "person"}
+    assert not persons & {"Gao Jing", "Kamis", "Lyon", "Foto", "Berita Trending"}
+    assert rows(db_path, "SELECT count(*) FROM mention_evidence")[0][0] > 0
+
+
+def test_loading_twice_changes_nothing(db_path):
+    tables = ["articles", "trending", "mentions", "mention_evidence"]
+    load_paths([SEEDS], db=db_path)
+    before = {t: sorted(rows(db_path, f"SELECT * FROM {t}"), key=repr) for t in tables}
+    second = load_paths([SEEDS], db=db_path)
+    assert (second.added, second.updated, second.unchanged) == (0, 0, 1)
+    after = {t: sorted(rows(db_path, f"SELECT * FROM {t}"), key=repr) for t in tables}
+    assert before == after
+    assert rows(db_path, "SELECT count(*) FROM load_runs")[0][0] == 2
+
+
+def test_broken_files_are_reported_and_the_rest_loads(db_path, tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copy(SEEDS / "koran-jakarta_tiongkok-interpol.txt", folder / "good.txt")
+    (folder / "empty.txt").write_text("  \n\n", encoding="utf-8")
+    (folder / "latin1.txt").write_bytes("Judul\nBerita caf\xe9 \xe0 Jakarta".encode("latin-1"))
+    (folder / "badmeta.txt").write_text("Judul Lain\nJAKARTA - Isi berita lain.", encoding="utf-8")
+    (folder / "badmeta.meta.json").write_text("{not json", encoding="utf-8")
+    report = load_paths([folder, tmp_path / "missing"], db=db_path)
+    assert report.added == 1
+    failed = {p.path.rsplit("/", 1)[-1]: p.message for p in report.problems if p.severity == "error"}
+    assert set(failed) == {"empty.txt", "latin1.txt", "badmeta.txt", "missing"}
+    assert "UTF-8" in failed["latin1.txt"] and "JSON" in failed["badmeta.txt"]
+    kept = rows(db_path, "SELECT source_path, message FROM load_errors")
+    assert len(kept) == 4
+    assert rows(db_path, "SELECT files_failed FROM load_runs")[0][0] == 4
+
+
+def test_cli_exit_codes(db_path, tmp_path, capsys):
+    assert cli_main(["load", str(SEEDS), "--db", str(db_path), "--no-progress"]) == 0
+    (tmp_path / "bad.txt").write_text("", encoding="utf-8")
+    assert cli_main(["load", str(tmp_path / "bad.txt"), "--db", str(db_path), "--no-progress"]) == 1
+    out = capsys.readouterr().out
+    assert "bad.txt" in out and "failed files: 1" in out
+
+
+def test_database_path_from_environment(tmp_path, monkeypatch):
+    target = tmp_path / "env.duckdb"
+    monkeypatch.setenv("MEDIA_DB", str(target))
+    assert cli_main(["load", str(SEEDS), "--no-progress"]) == 0
+    assert rows(target, "SELECT count(*) FROM articles")[0][0] == 1
+
+
+def test_a_failed_batch_leaves_the_warehouse_as_it_was(db_path, monkeypatch):
+    import etl.load as load_mod
+
+    load_paths([SEEDS], db=db_path)
+    before = rows(db_path, "SELECT count(*) FROM mentions")[0][0]
+    real = load_mod._to_arrow
+    calls = {"n": 0}
+
+    def flaky(rows_, schema):
+        calls["n"] += 1
+        if calls["n"] == 3:  # after articles and trending were written inside the transaction
+            raise RuntimeError("simulated crash")
+        return real(rows_, schema)
+
+    monkeypatch.setattr(load_mod, "_to_arrow", flaky)
+    changed = SEEDS / "koran-jakarta_tiongkok-interpol.txt"
+    import etl.records as records
+
+    monkeypatch.setattr(records, "extract_article", lambda *a, **k: [])
+    with pytest.raises(RuntimeError):
+        load_paths([changed], db=db_path)
+    assert rows(db_path, "SELECT count(*) FROM mentions")[0][0] == before
+    assert rows(db_path, "SELECT count(*) FROM articles")[0][0] == 1
+
+
+@needs_corpus()
+def test_whole_corpus_loads(db_path):
+    report = load_paths([CORPUS_PAGES], db=db_path)
+    assert report.failed == 0
+    assert report.added == 2151
+    assert rows(db_path, "SELECT count(*) FROM articles WHERE title IS NULL OR title = ''")[0][0] == 0
+    with_trending = rows(db_path, "SELECT count(DISTINCT article_id) FROM trending")[0][0]
+    assert with_trending == 2151
+    no_body = rows(db_path, "SELECT source_path FROM articles WHERE body = ''")
+    # Two krjogja pages hold nothing but the site footer; they load with a warning.
+    assert len(no_body) <= 2
+    future = rows(db_path, "SELECT count(*) FROM articles WHERE published_date > current_date")[0][0]
+    assert future == 0
