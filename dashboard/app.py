@@ -118,14 +118,12 @@ def chart_section(key: str, title: str, data: pd.DataFrame, f: Filters) -> None:
         st.info(f"No {title.lower()} found in items {describe(f)}.")
         return
     unit = "trending items" if f.sources == ("trending",) else "articles" if f.sources == ("article",) else "items"
-    fig = px.line(
-        data,
-        x="period",
-        y="items",
-        color="entity",
-        markers=True,
-        labels={"period": f.interval.capitalize(), "items": f"Number of {unit}", "entity": ""},
-    )
+    labels = {"period": f.interval.capitalize(), "items": f"Number of {unit}", "entity": ""}
+    if data["period"].nunique() < 3:
+        # A line through one or two points says little; bars side by side read better.
+        fig = px.bar(data, x="period", y="items", color="entity", barmode="group", labels=labels)
+    else:
+        fig = px.line(data, x="period", y="items", color="entity", markers=True, labels=labels)
     fig.update_layout(height=360, margin=dict(l=10, r=10, t=10, b=10), legend=dict(orientation="h", y=-0.25))
     fig.update_xaxes(type="date", tickformat="%Y-%m-%d")
     st.plotly_chart(fig, key=f"chart_{key}", config={"displaylogo": False})

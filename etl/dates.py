@@ -36,6 +36,8 @@ ZONES = {"wib": 7, "wita": 8, "wit": 9, "utc": 0, "gmt": 0}
 
 # Online news older than this is a typo or a history date, not a publish day.
 MIN_YEAR = 1995
+# With a fetch time known, the publish day is looked for at most this many days before it.
+FETCH_WINDOW_DAYS = 60
 
 _MONTH_RE = "|".join(sorted(MONTHS, key=len, reverse=True))
 _WEEKDAY_RE = "|".join(sorted((re.escape(w) for w in WEEKDAYS), key=len, reverse=True))
@@ -188,8 +190,11 @@ def infer_published_date(
     today = today or datetime.now(tz).date()
     bound = min(local_day(fetched_at, tz), today) if fetched_at else today
 
+    # A text date long before the fetch is a history or a related link, not the publish day.
+    floor = local_day(fetched_at, tz) - timedelta(days=FETCH_WINDOW_DAYS) if fetched_at else date(MIN_YEAR, 1, 1)
+
     def ok(d: date | None) -> bool:
-        return d is not None and MIN_YEAR <= d.year and d <= bound
+        return d is not None and floor <= d <= bound
 
     if published_raw:
         parsed = parse_date_string(published_raw, reference=fetched_at)
@@ -200,6 +205,8 @@ def infer_published_date(
     if full is not None:
         return DateGuess(full, "text_full_date")
     weekday = _first_weekday_date(joined, bound)
+    if weekday is not None and not ok(weekday):
+        weekday = None
     if weekday is not None:
         return DateGuess(weekday, "text_weekday_date")
     if fetched_at is not None:
