@@ -100,6 +100,10 @@ def sidebar_filters(db: str, stamp: float, overview: dict) -> Filters:
     )
 
 
+def _plural(n: int, noun: str) -> str:
+    return f"{n:,} {noun}{'' if n == 1 else 's'}"
+
+
 def describe(f: Filters) -> str:
     bits = []
     if f.actors:
@@ -156,7 +160,7 @@ def main(db: str | None = None) -> None:
             return
         f = sidebar_filters(db_str, stamp, overview)
         st.caption(
-            f"{overview['articles']:,} articles and {overview['trending_items']:,} trending items, "
+            f"{_plural(overview['articles'], 'article')} and {_plural(overview['trending_items'], 'trending item')}, "
             f"{overview['first']:%Y-%m-%d} to {overview['last']:%Y-%m-%d}. Showing items {describe(f)}."
         )
         for key, title, kinds in CHARTS:
