@@ -19,6 +19,13 @@ from .vocabulary import is_common_word, is_derived_word
 
 _TOKEN = re.compile(r"[^\W_](?:[\w'’]|[-.](?=[^\W_]))*")
 _CONNECTORS = frozenset("bin binti van der de den von da dos del la le al el ibn".split())
+_ABBREVIATIONS = frozenset({"dr", "prof", "drs", "dra", "ir", "hj", "kh", "sdr"})
+# A token as _TOKEN would find it, but only when it is capitalised or a name connector.
+_CANDIDATE = re.compile(
+    r"(?<!\w)(?<!\w['’])(?<![^\W_][-.])(?:[^\W\d_a-z\u00df-\u00ff]|(?:"
+    + "|".join(sorted(_CONNECTORS, key=len, reverse=True))
+    + r")(?![\w'’]|[-.][^\W_]))(?:[\w'’]|[-.](?=[^\W_]))*"
+)
 _PLACE_CUES = frozenset("di ke dari asal menuju sekitar wilayah kawasan kota kabupaten desa".split())
 _ACRONYM_DEF = re.compile(r"\(([A-Z][A-Za-z0-9&.-]{1,14})\)")
 _STOP_OPENERS = frozenset(
@@ -54,7 +61,7 @@ def _max_title_len() -> int:
     return max(_titles().values())
 
 
-@lru_cache(maxsize=1)
+@lru_cache(maxsize=None)
 def _multiword(name: str) -> frozenset[tuple[str, ...]]:
     return frozenset(tuple(x.lower().split()) for x in lexicons.lines(name))
 
@@ -128,17 +135,23 @@ def find_orgs_listed(text: str) -> list[tuple[str, int, int]]:
 
 def _runs(text: str) -> list[list[_Tok]]:
     """Maximal runs of capitalised tokens joined only by spaces (or `Dr. `-style abbreviations)."""
-    tokens = [_Tok(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(text)]
+    # Only capitalised tokens and connectors are scanned; a lower-case word between two of them
+    # shows up as a non-space gap, which ends the run just as a full tokenisation would.
+    tokens = [_Tok(m.group(), m.start(), m.end()) for m in _CANDIDATE.finditer(text)]
     runs: list[list[_Tok]] = []
     current: list[_Tok] = []
+    n = len(tokens)
     for i, tok in enumerate(tokens):
         is_cap = tok.text[0].isupper()
-        is_conn = tok.text.lower() in _CONNECTORS and current and i + 1 < len(tokens) and tokens[i + 1].text[0].isupper()
+        is_conn = (
+            not is_cap and tok.text in _CONNECTORS and current and i + 1 < n and tokens[i + 1].text[0].isupper()
+            and _only_spaces(text[tok.end : tokens[i + 1].start])
+        )
         if current:
             gap = text[current[-1].end : tok.start]
             prev = current[-1].text
-            abbrev = gap == ". " and (len(prev) <= 2 or prev.lower() in {"dr", "prof", "drs", "dra", "ir", "hj", "kh", "sdr"})
-            if not (gap.isspace() and "\n" not in gap or abbrev) or not (is_cap or is_conn):
+            abbrev = gap == ". " and (len(prev) <= 2 or prev.lower() in _ABBREVIATIONS)
+            if not (_only_spaces(gap) or abbrev) or not (is_cap or is_conn):
                 runs.append(current)
                 current = []
         if is_cap or (is_conn and current):
@@ -148,8 +161,15 @@ def _runs(text: str) -> list[list[_Tok]]:
     return runs
 
 
+def _only_spaces(gap: str) -> bool:
+    return gap.isspace() and "\n" not in gap
+
+
 def _sentence_initial(text: str, start: int) -> bool:
-    before = text[:start].rstrip(" \"'“‘(")
+    # A bounded look-back: slicing from 0 made long bodies quadratic.
+    before = text[max(0, start - 40) : start].rstrip(" \"'“‘(")
+    if not before and start > 40:
+        before = text[:start].rstrip(" \"'“‘(")
     return not before or before[-1] in ".!?:\n"
 
 
@@ -226,7 +246,7 @@ def _classify_run(run, text, covered, acronyms, headline) -> list[ActorHit]:
     joined = " ".join(words)
     if joined.lower() in _not_actors():
         return []
-    prev_word = text[: run[0].start].rstrip().rsplit(None, 1)[-1:] or [""]
+    prev_word = text[max(0, run[0].start - 60) : run[0].start].rstrip().rsplit(None, 1)[-1:] or [""]
     if prev_word[0].lower() in _PLACE_CUES and not _match_prefix(words, 0, _multiword("org_heads.txt")):
         if not _match_prefix(words, 0, _titles()):
             return []
@@ -305,10 +325,15 @@ def _strip_trailing_degrees(run) -> int:
     return toks[-1].end
 
 
+@lru_cache(maxsize=1)
+def _portfolio_words() -> frozenset[str]:
+    return lexicons.word_set("portfolio_words.txt")
+
+
 def _is_office_word(tok: _Tok, covered) -> bool:
     w = tok.text
     return (
-        w.lower() in lexicons.word_set("portfolio_words.txt")
+        w.lower() in _portfolio_words()
         or _covered_kind(tok, covered) is not None
         or w.lower() in _places()
         or (w.isupper() and len(w) > 1)

@@ -98,10 +98,22 @@ def _known_names_in_headlines(parts, actor_hits) -> list[tuple[str, int | None, 
             continue
         taken = [(h.start, h.end) for p, _, _, h in actor_hits if p == part]
         for name in names:
-            for m in re.finditer(rf"(?<!\w){re.escape(name)}(?!\w)", text):
-                if not any(s < m.end() and m.start() < e for s, e in taken):
-                    found.append((part, rank, text, ActorHit("person", name, m.start(), m.end(), True)))
+            for start in _whole_word_positions(text, name):
+                end = start + len(name)
+                if not any(s < end and start < e for s, e in taken):
+                    found.append((part, rank, text, ActorHit("person", name, start, end, True)))
     return found
+
+
+def _whole_word_positions(text: str, word: str) -> list[int]:
+    # str.find, not a regex per name: compiling one pattern per name and headline dominated.
+    out, i = [], text.find(word)
+    while i >= 0:
+        j = i + len(word)
+        if (i == 0 or not text[i - 1].isalnum()) and (j == len(text) or not text[j].isalnum()):
+            out.append(i)
+        i = text.find(word, i + 1)
+    return out
 
 
 def _person_resolver(hits: list[ActorHit]):

@@ -7,6 +7,7 @@ block of ranked headlines (`- 1 Headline`).
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from dataclasses import dataclass, field
 
 from . import lexicons
@@ -92,9 +93,13 @@ def _split_trending(lines: list[str]) -> tuple[list[str], list[TrendingItem]]:
 
 
 def _strip_boilerplate(line: str) -> str:
-    for pattern in lexicons.regex_list("boilerplate.txt"):
-        line = pattern.sub(" ", line)
-    return squeeze(line)
+    return squeeze(_boilerplate().sub(" ", line))
+
+
+@lru_cache(maxsize=1)
+def _boilerplate() -> re.Pattern[str]:
+    # One alternation, one pass per line: 18 separate patterns cost a third of the parse.
+    return re.compile("|".join(f"(?:{p.pattern})" for p in lexicons.regex_list("boilerplate.txt")), re.IGNORECASE)
 
 
 def _split_caption_and_credit(lines: list[str]) -> tuple[str | None, str | None, list[str]]:
