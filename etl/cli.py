@@ -1,4 +1,4 @@
-"""Command line: `python -m etl load PATH... [--db FILE]`."""
+"""Command line: `python -m etl load PATH... [--db FILE] [--map FIELD=COLUMN] [--columns A,B,...]`."""
 from __future__ import annotations
 
 import argparse
@@ -6,20 +6,43 @@ import sys
 
 import warehouse
 
+from .columns import FIELDS
+from .exports import TableOptions
 from .load import load_paths
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m etl", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
-    load = sub.add_parser("load", help="load page files (or folders of them) into the warehouse")
+    load = sub.add_parser("load", help="load page files and CSV/JSONL/JSON/Parquet exports (or folders of them) into the warehouse")
     load.add_argument("paths", nargs="+", metavar="PATH", help="files or folders to load")
     load.add_argument("--db", help=f"DuckDB file (default: ${warehouse.DB_ENV} or {warehouse.DEFAULT_DB})")
     load.add_argument("--no-progress", action="store_true", help="no progress bar")
+    load.add_argument(
+        "--map", action="append", default=[], metavar="FIELD=COLUMN",
+        help=f"take FIELD from COLUMN in tabular files (fields: {', '.join(FIELDS)}); repeatable",
+    )
+    load.add_argument(
+        "--columns", metavar="NAME,NAME,...",
+        help="column names for headerless CSV files, e.g. idx,title,image_url,url,date",
+    )
+    load.add_argument("--workers", type=int, help="processes that parse and extract (default: one per core)")
     args = parser.parse_args(argv)
 
+    mapping = {}
+    for item in args.map:
+        field, sep, column = item.partition("=")
+        if not sep or not field.strip() or not column.strip():
+            parser.error(f"--map expects FIELD=COLUMN, got {item!r}")
+        if field.strip() not in FIELDS:
+            parser.error(f"--map: unknown field {field.strip()!r}; fields are {', '.join(FIELDS)}")
+        mapping[field.strip()] = column.strip()
+    options = TableOptions(
+        mapping=mapping or None,
+        columns=[c.strip() for c in args.columns.split(",")] if args.columns else None,
+    )
     db = warehouse.db_path(args.db)
-    report = load_paths(args.paths, db=db, progress=False if args.no_progress else None)
+    report = load_paths(args.paths, db=db, progress=False if args.no_progress else None, options=options, workers=args.workers)
     print(f"warehouse: {db}")
     print(report.summary())
     # Non-zero only when nothing at all could be loaded.

@@ -270,3 +270,20 @@ def _fit_year(day: int, month: int, weekday: int, years: list[int], bound: date)
         if d is not None and d <= bound and d.weekday() == weekday:
             return d
     return None
+
+
+_NUMERIC_START = re.compile(r"^\D{0,20}?(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\b")
+
+
+def numeric_dayfirst(values: list[str]) -> bool:
+    """Whether a column's numeric dates are day-first (`28/11/2024`, the Indonesian order) or
+    month-first (`11/28/2024`): month-first only when some value cannot be day-first and none
+    cannot be month-first."""
+    day_first = month_first = False
+    for v in values:
+        m = _NUMERIC_START.match(v or "")
+        if m:
+            a, b = int(m.group(1)), int(m.group(2))
+            day_first |= a > 12
+            month_first |= b > 12
+    return not (month_first and not day_first)

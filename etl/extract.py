@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from . import lexicons
@@ -24,7 +24,12 @@ class Mention:
     entity_code: str | None
     start: int  # offsets in the part's text
     end: int
-    evidence: str  # the sentence it was found in
+    text: str = field(repr=False, compare=False)  # the part's text, for evidence on demand
+
+    @property
+    def evidence(self) -> str:
+        """The sentence it was found in (computed when asked: most mentions are never shown)."""
+        return sentence_at(self.text, self.start, self.end)
 
 
 @dataclass(frozen=True)
@@ -64,8 +69,14 @@ def extract_article(
     parts = [("title", None, title or "", True), ("caption", None, caption or "", False), ("body", None, body or "", False)]
     out = _extract_group(parts)
     for rank, headline in trending or []:
-        out.extend(_extract_group([("trending", rank, headline, True)]))
+        out.extend(_trending_mentions(rank, headline))
     return out
+
+
+@lru_cache(maxsize=50_000)
+def _trending_mentions(rank: int, headline: str) -> tuple[Mention, ...]:
+    # A sidebar repeats on every page of an outlet fetched that day: extract each headline once.
+    return tuple(_extract_group([("trending", rank, headline, True)]))
 
 
 def _extract_group(parts: list[tuple[str, int | None, str, bool]]) -> list[Mention]:
@@ -77,7 +88,7 @@ def _extract_group(parts: list[tuple[str, int | None, str, bool]]) -> list[Menti
         for hit in find_actors(text, headline=headline):
             actor_hits.append((part, rank, text, hit))
         for c in find_countries(text):
-            out.append(Mention(part, rank, "country", c.name, c.code, c.start, c.end, sentence_at(text, c.start, c.end)))
+            out.append(Mention(part, rank, "country", c.name, c.code, c.start, c.end, text))
         out.extend(_topic_mentions(part, rank, text))
     resolve = _person_resolver([h for _, _, _, h in actor_hits if h.kind == "person"])
     actor_hits.extend(_known_names_in_headlines(parts, actor_hits))
@@ -85,7 +96,7 @@ def _extract_group(parts: list[tuple[str, int | None, str, bool]]) -> list[Menti
         name = hit.name if hit.kind == "organization" else resolve(hit)
         if name is None:
             continue
-        out.append(Mention(part, rank, hit.kind, name, None, hit.start, hit.end, sentence_at(text, hit.start, hit.end)))
+        out.append(Mention(part, rank, hit.kind, name, None, hit.start, hit.end, text))
     return out
 
 
@@ -128,7 +139,15 @@ def _person_resolver(hits: list[ActorHit]):
     # A one-word name given with a title ("Wali Kota Armuji") makes later bare uses of it count.
     titled_singles = {aliases.get(h.name, h.name) for h in hits if h.titled and len(h.name.split()) == 1}
 
+    memo: dict[tuple[str, bool], str | None] = {}
+
     def resolve(hit: ActorHit) -> str | None:
+        key = (hit.name, hit.titled)
+        if key not in memo:
+            memo[key] = _resolve(hit)
+        return memo[key]
+
+    def _resolve(hit: ActorHit) -> str | None:
         name = aliases.get(hit.name, hit.name)
         words = name.split()
         for candidate in full:
@@ -154,7 +173,7 @@ def _topic_mentions(part: str, rank: int | None, text: str) -> list[Mention]:
     out = []
     for h in hits:
         if by_code[h.code] >= TOPIC_MIN_HITS[part]:
-            out.append(Mention(part, rank, "topic", names[h.code].label, h.code, h.start, h.end, sentence_at(text, h.start, h.end)))
+            out.append(Mention(part, rank, "topic", names[h.code].label, h.code, h.start, h.end, text))
     return out
 
 

@@ -1,13 +1,20 @@
-"""Load inputs into the warehouse: idempotent, batch-transactional, with a report kept in the warehouse.
+"""Load inputs into the warehouse: incremental, idempotent, batch-transactional, in parallel.
 
-The database is opened only to write a finished batch, so a reader (the dashboard) is shut out for
-the length of one short transaction, not for the whole load.
+The main process reads files and decides what is new (by a hash of each input); worker processes
+parse and extract; the main process writes each finished batch in one short transaction. The
+database is opened only for that write, so a reader (the dashboard) is shut out for the length of
+one transaction, not for the whole load. At most a few batches are in flight, so memory stays
+bounded whatever the size of the input.
 """
 from __future__ import annotations
 
+import hashlib
+import json
+import multiprocessing
 import os
 import sys
 import time
+from collections import Counter, deque
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -17,28 +24,39 @@ import pyarrow as pa
 
 import warehouse
 
+from . import lexicons
+from .columns import ColumnError
+from .dates import numeric_dayfirst
+from .exports import TABLE_SUFFIXES, ExportError, TableOptions, read_table
 from .page_parser import PageParseError
-from .records import META_SUFFIX, ArticleBundle, bundle_from_page, read_meta
+from .records import META_SUFFIX, ArticleBundle, RowRejected, bundle_from_page, bundle_from_row, read_meta
+from .stories import assign_stories
 
 PAGE_SUFFIXES = {".txt"}
 BATCH_SIZE = 500
+# Bump when a code change alters what is extracted, so the next load redoes every article.
+EXTRACTOR_VERSION = "2"
 
+_ARTICLE_COLUMNS = [
+    ("article_id", pa.string()), ("url", pa.string()), ("outlet", pa.string()), ("title", pa.string()),
+    ("caption", pa.string()), ("photo_credit", pa.string()), ("dateline", pa.string()), ("body", pa.string()),
+    ("published_date", pa.date32()), ("date_source", pa.string()), ("source_path", pa.string()),
+    ("category", pa.string()), ("author", pa.string()), ("story_id", pa.string()), ("title_key", pa.string()),
+    ("body_sig", pa.list_(pa.uint32())),
+]
 _SCHEMAS = {
-    "articles": pa.schema([
-        ("article_id", pa.string()), ("url", pa.string()), ("outlet", pa.string()), ("title", pa.string()),
-        ("caption", pa.string()), ("photo_credit", pa.string()), ("dateline", pa.string()), ("body", pa.string()),
-        ("published_date", pa.date32()), ("date_source", pa.string()), ("source_path", pa.string()),
-    ]),
+    "articles": pa.schema(_ARTICLE_COLUMNS),
     "trending": pa.schema([
         ("article_id", pa.string()), ("rank", pa.int32()), ("headline", pa.string()), ("observed_date", pa.date32()),
     ]),
     "mentions": pa.schema([
         ("article_id", pa.string()), ("part", pa.string()), ("trending_rank", pa.int32()), ("kind", pa.string()),
-        ("entity", pa.string()), ("entity_code", pa.string()), ("n", pa.int32()),
+        ("entity", pa.string()), ("entity_code", pa.string()), ("n", pa.int32()), ("event_date", pa.date32()),
+        ("outlet", pa.string()), ("story_id", pa.string()),
     ]),
     "mention_evidence": pa.schema([
         ("article_id", pa.string()), ("part", pa.string()), ("trending_rank", pa.int32()), ("kind", pa.string()),
-        ("entity", pa.string()), ("start_offset", pa.int32()), ("end_offset", pa.int32()), ("sentence", pa.string()),
+        ("entity", pa.string()), ("start_offset", pa.int32()), ("end_offset", pa.int32()),
     ]),
 }
 
@@ -47,18 +65,25 @@ _SCHEMAS = {
 class FileProblem:
     path: str
     message: str
-    severity: str = "error"  # error: nothing loaded from the file; warning: loaded, but see message
+    severity: str = "error"  # error: nothing loaded from the file; rejected: a row not loaded; warning
+    row_number: int | None = None
+    reason: str | None = None  # the message without row details, to count problems per reason
 
 
 @dataclass
 class LoadReport:
     files_seen: int = 0
+    rows_seen: int = 0  # pages and export rows read
     added: int = 0
     updated: int = 0
-    unchanged: int = 0
+    unchanged: int = 0  # already in the warehouse, identical
+    duplicates: int = 0  # the same article met earlier in this load
+    rejected: Counter = field(default_factory=Counter)  # reason -> rows not loaded
+    warned: Counter = field(default_factory=Counter)  # reason -> rows loaded with a remark
     problems: list[FileProblem] = field(default_factory=list)
     seconds: float = 0.0
     run_id: int | None = None
+    workers: int = 1
 
     @property
     def failed(self) -> int:
@@ -69,13 +94,37 @@ class LoadReport:
         return self.added + self.updated + self.unchanged
 
     def summary(self) -> str:
+        rejected = sum(self.rejected.values())
         lines = [
-            f"files: {self.files_seen}  articles added: {self.added}  updated: {self.updated}  "
-            f"already present: {self.unchanged}  failed files: {self.failed}  seconds: {self.seconds:.1f}"
+            f"files: {self.files_seen}  rows read: {self.rows_seen}  failed files: {self.failed}  "
+            f"seconds: {self.seconds:.1f}",
+            f"articles added: {self.added}  updated: {self.updated}  already present: {self.unchanged}  "
+            f"duplicates in this load: {self.duplicates}  rows rejected: {rejected}",
         ]
-        for p in self.problems:
+        for reason, n in self.rejected.most_common():
+            lines.append(f"  rejected {n:>7}  {reason}")
+        for reason, n in self.warned.most_common():
+            lines.append(f"  loaded with remark {n:>7}  {reason}")
+        file_level = [p for p in self.problems if p.row_number is None]
+        for p in file_level[:50]:
             lines.append(f"  {p.severity.upper()} {p.path}: {p.message}")
+        if len(file_level) > 50:
+            lines.append(f"  ... and {len(file_level) - 50} more in load_errors")
         return "\n".join(lines)
+
+
+# ---------------------------------------------------------------------------------------------
+# Inputs: files -> work items (or problems), each with a hash of everything it is built from.
+
+
+@dataclass
+class _Item:
+    kind: str  # page | row
+    source: str
+    row_number: int | None
+    payload: object  # (text, meta) for a page; fields for a row
+    input_hash: str
+    dayfirst: bool = True
 
 
 def discover(paths: Iterable[str | os.PathLike[str]]) -> tuple[list[Path], list[FileProblem]]:
@@ -94,33 +143,116 @@ def discover(paths: Iterable[str | os.PathLike[str]]) -> tuple[list[Path], list[
 
 
 def _is_input(path: Path) -> bool:
-    return path.suffix.lower() in PAGE_SUFFIXES and not path.name.endswith(META_SUFFIX) and not path.name.startswith(".")
+    suffix = path.suffix.lower()
+    if path.name.startswith(".") or path.name.endswith(META_SUFFIX):
+        return False
+    return suffix in PAGE_SUFFIXES or suffix in TABLE_SUFFIXES
 
 
-def read_bundles(files: list[Path]) -> Iterator[ArticleBundle | FileProblem]:
-    """Parse each file; a broken file yields a FileProblem and the rest go on."""
+def extractor_fingerprint() -> str:
+    """Changes when the extractor or any lexicon changes, so that a reload redoes affected articles."""
+    h = hashlib.sha1(EXTRACTOR_VERSION.encode())
+    for folder in {lexicons.DEFAULT_DIR, lexicons.lexicon_dir()}:
+        for f in sorted(Path(folder).glob("*")):
+            if f.is_file():
+                h.update(f.name.encode() + f.read_bytes())
+    return h.hexdigest()
+
+
+def _hash(fingerprint: str, payload: object) -> str:
+    data = json.dumps(payload, ensure_ascii=False, sort_keys=True, default=str)
+    return hashlib.sha1((fingerprint + data).encode("utf-8")).hexdigest()
+
+
+def iter_items(
+    files: list[Path], fingerprint: str, options: TableOptions | None = None
+) -> Iterator[_Item | FileProblem]:
+    """Work items of every file, streaming; a broken file (or row) yields a FileProblem and the rest go on."""
     for path in files:
         source = str(path.resolve())
-        if path.suffix.lower() not in PAGE_SUFFIXES:
-            yield FileProblem(source, f"unsupported file type {path.suffix or '(none)'}; expected a page .txt")
-            continue
-        try:
-            raw = path.read_bytes()
+        suffix = path.suffix.lower()
+        if suffix in PAGE_SUFFIXES:
             try:
-                text = raw.decode("utf-8-sig")
-            except UnicodeDecodeError as exc:
-                raise ValueError(f"not UTF-8 text (byte {exc.start})") from exc
-            bundle = bundle_from_page(text, source, read_meta(path))
-        except (PageParseError, ValueError, OSError) as exc:
-            yield FileProblem(source, str(exc))
-            continue
-        yield bundle
+                raw = path.read_bytes()
+                try:
+                    text = raw.decode("utf-8-sig")
+                except UnicodeDecodeError as exc:
+                    raise ValueError(f"not UTF-8 text (byte {exc.start})") from exc
+                meta = read_meta(path)
+            except (ValueError, OSError) as exc:
+                yield FileProblem(source, str(exc))
+                continue
+            yield _Item("page", source, None, (text, meta), _hash(fingerprint, [text, meta]))
+        elif suffix in TABLE_SUFFIXES:
+            yield from _table_items(path, source, fingerprint, options)
+        else:
+            yield FileProblem(source, f"unsupported file type {suffix or '(none)'}; expected .txt, .csv, .jsonl, .json or .parquet")
+
+
+def _table_items(path: Path, source: str, fingerprint: str, options: TableOptions | None) -> Iterator[_Item | FileProblem]:
+    rows = read_table(path, options)
+    head: list = []
+    try:
+        # The first rows decide whether numeric dates are day-first (Indonesian) or month-first.
+        for row in rows:
+            head.append(row)
+            if len(head) >= 1000:
+                break
+    except (ExportError, ColumnError, OSError, UnicodeDecodeError) as exc:
+        yield FileProblem(source, str(exc))
+        return
+    dayfirst = numeric_dayfirst([r.fields.get("date", "") for r in head])
+
+    def items(seq) -> Iterator[_Item | FileProblem]:
+        for row in seq:
+            if row.problem:
+                yield FileProblem(source, f"row {row.number}: {row.problem}", "rejected", row.number, row.problem)
+                continue
+            yield _Item("row", source, row.number, row.fields, _hash(fingerprint, [row.fields, dayfirst]), dayfirst)
+
+    yield from items(head)
+    try:
+        yield from items(rows)
+    except (ExportError, OSError) as exc:
+        yield FileProblem(source, f"stopped reading: {exc}")
+
+
+# ---------------------------------------------------------------------------------------------
+# Work: items -> bundles (in worker processes).
+
+
+def _build(item: _Item) -> ArticleBundle | FileProblem:
+    try:
+        if item.kind == "page":
+            text, meta = item.payload
+            return bundle_from_page(text, item.source, meta)
+        return bundle_from_row(item.payload, item.source, dayfirst=item.dayfirst)
+    except RowRejected as exc:
+        return FileProblem(item.source, f"row {item.row_number}: {exc}", "rejected", item.row_number, str(exc))
+    except (PageParseError, ValueError) as exc:
+        where = f"row {item.row_number}: " if item.row_number else ""
+        severity = "rejected" if item.row_number else "error"
+        return FileProblem(item.source, f"{where}{exc}", severity, item.row_number, str(exc))
+
+
+def _build_chunk(items: list[_Item]) -> list[tuple[_Item, ArticleBundle | FileProblem]]:
+    return [(it, _build(it)) for it in items]
+
+
+def _default_workers() -> int:
+    return max(1, min(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1, 8))
+
+
+# ---------------------------------------------------------------------------------------------
+# The load.
 
 
 def load_paths(
     paths: Iterable[str | os.PathLike[str]],
     db: str | os.PathLike[str] | None = None,
     progress: bool | None = None,
+    options: TableOptions | None = None,
+    workers: int | None = None,
 ) -> LoadReport:
     """Load every input under `paths` into the warehouse at `db` (or $MEDIA_DB)."""
     started = time.perf_counter()
@@ -128,80 +260,184 @@ def load_paths(
     paths = [str(p) for p in paths]
     files, problems = discover(paths)
     report = LoadReport(files_seen=len(files), problems=problems)
-    batch: list[ArticleBundle] = []
-    items = read_bundles(files)
+    fingerprint = extractor_fingerprint()
+    workers = workers or _default_workers()
     if progress is None:
-        progress = sys.stderr.isatty() and len(files) > 50
+        progress = sys.stderr.isatty()
+    bar = None
     if progress:
         from tqdm import tqdm
 
-        items = tqdm(items, total=len(files), unit="file", desc="loading")
-    for item in items:
-        if isinstance(item, FileProblem):
-            report.problems.append(item)
-            continue
-        report.problems.extend(FileProblem(item.article["source_path"], w, "warning") for w in item.warnings)
-        batch.append(item)
-        if len(batch) >= BATCH_SIZE:
-            _write_batch(db, batch, report)
-            batch = []
-    if batch:
-        _write_batch(db, batch, report)
+        bar = tqdm(unit="row", desc="loading", total=None)
+
+    state = _LoadState(db, report)
+    pool = None
+    in_flight: deque = deque()
+    try:
+        for chunk in _chunks(iter_items(files, fingerprint, options), report, BATCH_SIZE):
+            todo = state.filter_new(chunk)
+            if bar is not None:
+                bar.update(len(chunk))
+            if not todo:
+                continue
+            if pool is None and workers > 1 and len(todo) >= BATCH_SIZE // 2:
+                pool = multiprocessing.get_context("fork").Pool(workers, initializer=_warm)
+                report.workers = workers
+            if pool is None:
+                state.write(_build_chunk(todo))
+                continue
+            in_flight.append(pool.apply_async(_build_chunk, (todo,)))
+            # Bounded: a few chunks in flight keep both cores busy without holding the input in memory.
+            while len(in_flight) > 2 * workers:
+                state.write(in_flight.popleft().get())
+        while in_flight:
+            state.write(in_flight.popleft().get())
+    finally:
+        if pool is not None:
+            pool.terminate()
+        if bar is not None:
+            bar.close()
     report.seconds = time.perf_counter() - started
     _write_report(db, report, paths, started_at)
     return report
 
 
-def _write_batch(db, batch: list[ArticleBundle], report: LoadReport) -> None:
-    # The same article twice in one batch (same URL in two files): the later file wins.
-    unique: dict[str, ArticleBundle] = {}
-    for b in batch:
-        unique[b.article_id] = b
-    hashes = {aid: b.content_hash() for aid, b in unique.items()}
+def _warm() -> None:
+    # Load lexicons once per worker, before the first chunk arrives.
+    from .extract import extract_article
+
+    extract_article("Presiden Joko Widodo", None, "Presiden Joko Widodo di Jakarta.", [])
+
+
+def _chunks(items: Iterator[_Item | FileProblem], report: LoadReport, size: int) -> Iterator[list[_Item]]:
+    chunk: list[_Item] = []
+    for item in items:
+        if isinstance(item, FileProblem):
+            if item.row_number is not None:
+                report.rows_seen += 1
+            _note_problem(report, item, counts_as_row=item.row_number is not None)
+            continue
+        report.rows_seen += 1
+        chunk.append(item)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _note_problem(report: LoadReport, problem: FileProblem, counts_as_row: bool) -> None:
+    report.problems.append(problem)
+    if counts_as_row:
+        report.rejected[problem.reason or problem.message] += 1
+
+
+class _LoadState:
+    """What this load has seen, so that a second copy of an input or an article counts once."""
+
+    def __init__(self, db, report: LoadReport) -> None:
+        self.db = db
+        self.report = report
+        self.seen_hashes: set[str] = set()
+        self.seen_ids: set[str] = set()
+
+    def filter_new(self, chunk: list[_Item]) -> list[_Item]:
+        """Drop inputs already in the warehouse (same hash) or already met in this load."""
+        fresh: list[_Item] = []
+        for item in chunk:
+            if item.input_hash in self.seen_hashes:
+                self.report.duplicates += 1
+            else:
+                self.seen_hashes.add(item.input_hash)
+                fresh.append(item)
+        if not fresh:
+            return []
+        con = warehouse.connect(self.db)
+        try:
+            con.register("batch_hashes", pa.table({"content_hash": [i.input_hash for i in fresh]}))
+            known = dict(con.execute(
+                "SELECT v.content_hash, v.article_id FROM article_versions v JOIN batch_hashes USING (content_hash)"
+            ).fetchall())
+        finally:
+            con.close()
+        todo = []
+        for item in fresh:
+            article_id = known.get(item.input_hash)
+            if article_id is None:
+                todo.append(item)
+            elif article_id in self.seen_ids:
+                self.report.duplicates += 1
+            else:
+                self.seen_ids.add(article_id)
+                self.report.unchanged += 1
+        return todo
+
+    def write(self, built: list[tuple[_Item, ArticleBundle | FileProblem]]) -> None:
+        batch: list[tuple[_Item, ArticleBundle]] = []
+        for item, result in built:
+            if isinstance(result, FileProblem):
+                _note_problem(self.report, result, counts_as_row=True)
+                continue
+            if result.article_id in self.seen_ids:
+                self.report.duplicates += 1
+                continue
+            self.seen_ids.add(result.article_id)
+            for w in result.warnings:
+                reason = w.split(":", 1)[0]
+                self.report.warned[reason] += 1
+                where = f"row {item.row_number}: " if item.row_number else ""
+                self.report.problems.append(FileProblem(item.source, where + w, "warning", item.row_number, reason))
+            batch.append((item, result))
+        if batch:
+            _write_batch(self.db, batch, self.report)
+
+
+def _write_batch(db, batch: list[tuple[_Item, ArticleBundle]], report: LoadReport) -> None:
     con = warehouse.connect(db)
     try:
-        ids = pa.table({"article_id": list(hashes)})
-        con.register("batch_ids", ids)
-        known = dict(con.execute(
-            "SELECT v.article_id, v.content_hash FROM article_versions v JOIN batch_ids USING (article_id)"
-        ).fetchall())
-        changed = [aid for aid in hashes if known.get(aid) != hashes[aid]]
-        report.unchanged += len(hashes) - len(changed)
-        if not changed:
-            return
-        report.updated += sum(aid in known for aid in changed)
-        report.added += sum(aid not in known for aid in changed)
-        rows = {name: [] for name in _SCHEMAS}
-        for aid in changed:
-            b = unique[aid]
-            rows["articles"].append(b.article)
-            rows["trending"].extend(b.trending)
-            rows["mentions"].extend(b.mentions)
-            rows["mention_evidence"].extend(b.evidence)
-        now = datetime.now(timezone.utc)
-        versions = pa.table({
-            "article_id": changed,
-            "content_hash": [hashes[a] for a in changed],
-            "fetched_at": pa.array([unique[a].fetched_at for a in changed], pa.timestamp("us", tz="UTC")),
-            "loaded_at": pa.array([now] * len(changed), pa.timestamp("us", tz="UTC")),
-        })
-        changed_ids = pa.table({"article_id": changed})
+        ids = [b.article_id for _, b in batch]
+        con.register("batch_ids", pa.table({"article_id": ids}))
+        present = {r[0] for r in con.execute(
+            "SELECT article_id FROM article_versions JOIN batch_ids USING (article_id)"
+        ).fetchall()}
         con.execute("BEGIN TRANSACTION")
         try:
-            con.register("changed_ids", changed_ids)
+            stories = assign_stories(con, [b.article for _, b in batch])
+            rows = {name: [] for name in _SCHEMAS}
+            for _, b in batch:
+                story = stories[b.article_id]
+                b.article["story_id"] = story
+                rows["articles"].append(b.article)
+                rows["trending"].extend(b.trending)
+                day, outlet = b.article["published_date"], b.article["outlet"]
+                observed = {t["rank"]: t["observed_date"] for t in b.trending}
+                for m in b.mentions:
+                    is_trending = m["part"] == "trending"
+                    m["event_date"] = observed.get(m["trending_rank"]) or day if is_trending else day
+                    m["outlet"], m["story_id"] = outlet, story
+                rows["mentions"].extend(b.mentions)
+                rows["mention_evidence"].extend(b.evidence)
+            now = datetime.now(timezone.utc)
+            versions = pa.table({
+                "article_id": ids,
+                "content_hash": [item.input_hash for item, _ in batch],
+                "fetched_at": pa.array([b.fetched_at for _, b in batch], pa.timestamp("us", tz="UTC")),
+                "loaded_at": pa.array([now] * len(batch), pa.timestamp("us", tz="UTC")),
+            })
             for name in [*_SCHEMAS, "article_versions"]:
-                con.execute(f"DELETE FROM {name} WHERE article_id IN (SELECT article_id FROM changed_ids)")
+                con.execute(f"DELETE FROM {name} WHERE article_id IN (SELECT article_id FROM batch_ids)")
             for name, schema in _SCHEMAS.items():
-                table = _to_arrow(rows[name], schema)
-                con.register("incoming", table)
-                con.execute(f"INSERT INTO {name} SELECT * FROM incoming")
+                con.register("incoming", _to_arrow(rows[name], schema))
+                con.execute(f"INSERT INTO {name} BY NAME SELECT * FROM incoming")
                 con.unregister("incoming")
             con.register("incoming_versions", versions)
-            con.execute("INSERT INTO article_versions SELECT * FROM incoming_versions")
+            con.execute("INSERT INTO article_versions BY NAME SELECT * FROM incoming_versions")
             con.execute("COMMIT")
         except BaseException:
             con.execute("ROLLBACK")
             raise
+        report.updated += len(present)
+        report.added += len(batch) - len(present)
     finally:
         con.close()
 
@@ -217,9 +453,13 @@ def _write_report(db, report: LoadReport, paths: list[str], started_at: datetime
         run_id = con.execute("SELECT nextval('load_run_ids')").fetchone()[0]
         report.run_id = run_id
         con.execute(
-            "INSERT INTO load_runs VALUES (?, ?, now(), ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO load_runs BY NAME SELECT ? AS run_id, ? AS started_at, now() AS finished_at, "
+            "? AS inputs, ? AS files_seen, ? AS articles_added, ? AS articles_updated, "
+            "? AS articles_unchanged, ? AS files_failed, ? AS seconds, ? AS rows_seen, ? AS duplicates, "
+            "? AS rows_rejected",
             [run_id, started_at, " ".join(paths), report.files_seen, report.added, report.updated,
-             report.unchanged, report.failed, report.seconds],
+             report.unchanged, report.failed, report.seconds, report.rows_seen, report.duplicates,
+             sum(report.rejected.values())],
         )
         if report.problems:
             now = datetime.now(timezone.utc)
@@ -229,8 +469,10 @@ def _write_report(db, report: LoadReport, paths: list[str], started_at: datetime
                 "severity": [p.severity for p in report.problems],
                 "message": [p.message for p in report.problems],
                 "logged_at": pa.array([now] * len(report.problems), pa.timestamp("us", tz="UTC")),
+                "row_number": pa.array([p.row_number for p in report.problems], pa.int32()),
+                "reason": [p.reason for p in report.problems],
             })
             con.register("incoming_errors", errors)
-            con.execute("INSERT INTO load_errors SELECT * FROM incoming_errors")
+            con.execute("INSERT INTO load_errors BY NAME SELECT * FROM incoming_errors")
     finally:
         con.close()

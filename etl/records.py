@@ -2,16 +2,19 @@
 from __future__ import annotations
 
 import hashlib
+import zlib
 import json
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from .dates import JAKARTA, infer_published_date, local_day
+import numpy as np
+
+from .dates import JAKARTA, MIN_YEAR, infer_published_date, local_day, parse_date_string
 from .extract import Mention, count_mentions, extract_article
-from .page_parser import parse_page
+from .page_parser import PageRecord, parse_article_text, parse_page
 
 META_SUFFIX = ".meta.json"
 
@@ -89,7 +92,6 @@ def bundle_from_page(text: str, source_path: str, meta: dict, today: date | None
     """Parse, date and extract one page; a pure function of its inputs."""
     page = parse_page(text)
     url = meta.get("url") or None
-    outlet = meta.get("outlet") or (outlet_from_url(url) if url else None)
     fetched_at = _parse_fetched_at(meta.get("fetched_at"))
     guess = infer_published_date(
         [page.title, page.caption or "", page.body],
@@ -97,6 +99,74 @@ def bundle_from_page(text: str, source_path: str, meta: dict, today: date | None
         fetched_at=fetched_at,
         today=today,
     )
+    return _assemble(page, url, meta.get("outlet"), guess.published_date, guess.date_source, fetched_at, source_path)
+
+
+class RowRejected(ValueError):
+    """An export row that cannot become an article; the message is the reason, counted per reason."""
+
+
+def bundle_from_row(
+    fields: dict[str, str], source_path: str, dayfirst: bool = True, today: date | None = None
+) -> ArticleBundle:
+    """One export row (fields as named in columns.py) -> an article. Dates are read, never guessed."""
+    page = parse_article_text(fields.get("title", ""), fields.get("body", "") or fields.get("summary", ""))
+    if not page.title and not page.body:
+        raise RowRejected("no title or text")
+    url = (fields.get("url") or "").strip() or None
+    if url and not url.lower().startswith(("http://", "https://", "www.")):
+        url = None
+    fetched_at = None
+    if fields.get("fetched_at"):
+        parsed = parse_date_string(fields["fetched_at"])
+        fetched_at = _as_moment(parsed) if parsed is not None else None
+    published, source, warning = read_published(fields.get("date", ""), fields.get("time", ""), fetched_at, dayfirst, today)
+    bundle = _assemble(page, url, fields.get("outlet"), published, source, fetched_at, source_path,
+                       category=fields.get("category"), author=fields.get("author"))
+    if warning:
+        bundle.warnings.append(warning)
+    return bundle
+
+
+def read_published(
+    raw_date: str, raw_time: str, fetched_at: datetime | None, dayfirst: bool = True, today: date | None = None
+) -> tuple[date | None, str, str | None]:
+    """(publish day, date_source, warning): a missing or unreadable date is reported, never guessed."""
+    raw = " ".join(raw_date.split())
+    if not raw:
+        return None, "missing", "no date"
+    if raw_time.strip() and not re.search(r"\d[:.]\d\d", raw):
+        raw = f"{raw} {raw_time.strip()}"
+    parsed = parse_date_string(raw, reference=fetched_at, dayfirst=dayfirst)
+    if parsed is None:
+        return None, "unreadable", f"date not readable: {raw[:60]!r}"
+    day = local_day(parsed)
+    bound = today or datetime.now(JAKARTA).date()
+    if fetched_at is not None:
+        bound = min(bound, local_day(fetched_at) + timedelta(days=1))
+    if day.year < MIN_YEAR or day > bound:
+        return None, "unreadable", f"date out of range: {raw[:60]!r}"
+    return day, "metadata", None
+
+
+def _as_moment(value: datetime | date) -> datetime:
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=JAKARTA)
+    return datetime(value.year, value.month, value.day, 12, tzinfo=JAKARTA)
+
+
+def _assemble(
+    page: PageRecord,
+    url: str | None,
+    outlet: str | None,
+    published: date | None,
+    date_source: str,
+    fetched_at: datetime | None,
+    source_path: str,
+    category: str | None = None,
+    author: str | None = None,
+) -> ArticleBundle:
+    outlet = outlet_name(outlet, url)
     article_id = make_article_id(url, page.title, page.body)
     article = {
         "article_id": article_id,
@@ -107,11 +177,15 @@ def bundle_from_page(text: str, source_path: str, meta: dict, today: date | None
         "photo_credit": page.photo_credit,
         "dateline": page.dateline,
         "body": page.body,
-        "published_date": guess.published_date,
-        "date_source": guess.date_source,
+        "published_date": published,
+        "date_source": date_source,
         "source_path": source_path,
+        "category": (category or "").strip() or None,
+        "author": " ".join((author or "").split()) or None,
+        "title_key": title_key(page.title),
+        "body_sig": body_signature(page.body),
     }
-    observed = local_day(fetched_at) if fetched_at else guess.published_date
+    observed = local_day(fetched_at) if fetched_at else published
     trending = [{"article_id": article_id, "rank": t.rank, "headline": t.headline, "observed_date": observed} for t in page.trending]
     mentions = extract_article(page.title, page.caption, page.body, [(t.rank, t.headline) for t in page.trending])
     return ArticleBundle(
@@ -124,6 +198,54 @@ def bundle_from_page(text: str, source_path: str, meta: dict, today: date | None
     )
 
 
+def outlet_name(given: str | None, url: str | None) -> str | None:
+    """The outlet as a site name: `www.kapanlagi.com` -> `kapanlagi.com`, `Detik` with a detik URL -> `detik.com`."""
+    from_url = outlet_from_url(url) if url else None
+    given = (given or "").strip().lower().removeprefix("www.")
+    if from_url and (not given or "." not in given or given.endswith(from_url)):
+        return from_url
+    if given and "." in given:
+        return outlet_from_url("http://" + given) or given
+    return given or from_url
+
+
+_TITLE_NOISE = re.compile(r"\s+[-|–—]\s+[\w .]{2,30}$")
+
+
+def title_key(title: str) -> str | None:
+    """A headline reduced for matching copies: case, punctuation and a trailing ` - Outlet` go."""
+    if not title:
+        return None
+    t = _TITLE_NOISE.sub("", title.lower())
+    t = " ".join(re.findall(r"\w+", t))
+    return hashlib.sha1(t.encode("utf-8")).hexdigest()[:16] if t else None
+
+
+SIGNATURE_SIZE = 16
+_P = (1 << 61) - 1  # a Mersenne prime for the universal hash family
+_RNG = np.random.default_rng(20250601)  # fixed seed: signatures must be equal across runs and machines
+_A = _RNG.integers(1, 1 << 31, SIGNATURE_SIZE, dtype=np.uint64)
+_B = _RNG.integers(0, 1 << 31, SIGNATURE_SIZE, dtype=np.uint64)
+
+
+def body_signature(body: str) -> list[int] | None:
+    """MinHash of the body's word 3-shingles: the share of equal slots estimates Jaccard similarity."""
+    words = body.lower().split()
+    if len(words) < 3:
+        return None
+    shingles = {" ".join(words[i : i + 3]) for i in range(len(words) - 2)}
+    h = np.fromiter((zlib.crc32(s.encode("utf-8")) for s in shingles), dtype=np.uint64, count=len(shingles))
+    # (a*h + b) mod p per slot; a, h < 2^32 keep the product inside 64 bits.
+    permuted = (_A[:, None] * h[None, :] + _B[:, None]) % np.uint64(_P)
+    return [int(v) & 0xFFFFFFFF for v in permuted.min(axis=1)]
+
+
+def signature_similarity(a: list[int] | None, b: list[int] | None) -> float:
+    if not a or not b:
+        return 1.0 if not a and not b else 0.0
+    return sum(x == y for x, y in zip(a, b)) / len(a)
+
+
 def _count_row(article_id: str, c) -> dict:
     return {
         "article_id": article_id, "part": c.part, "trending_rank": c.trending_rank, "kind": c.kind,
@@ -134,5 +256,5 @@ def _count_row(article_id: str, c) -> dict:
 def _evidence_row(article_id: str, m: Mention) -> dict:
     return {
         "article_id": article_id, "part": m.part, "trending_rank": m.trending_rank, "kind": m.kind,
-        "entity": m.entity, "start_offset": m.start, "end_offset": m.end, "sentence": m.evidence,
+        "entity": m.entity, "start_offset": m.start, "end_offset": m.end,
     }

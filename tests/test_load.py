@@ -85,11 +85,11 @@ def test_database_path_from_environment(tmp_path, monkeypatch):
     assert rows(target, "SELECT count(*) FROM articles")[0][0] == 1
 
 
-def test_a_failed_batch_leaves_the_warehouse_as_it_was(db_path, monkeypatch):
+def test_a_failed_batch_leaves_the_warehouse_as_it_was(db_path, monkeypatch, tmp_path):
     import etl.load as load_mod
 
     load_paths([SEEDS], db=db_path)
-    before = rows(db_path, "SELECT count(*) FROM mentions")[0][0]
+    before = sorted(rows(db_path, "SELECT * FROM mentions"), key=repr)
     real = load_mod._to_arrow
     calls = {"n": 0}
 
@@ -100,14 +100,20 @@ def test_a_failed_batch_leaves_the_warehouse_as_it_was(db_path, monkeypatch):
         return real(rows_, schema)
 
     monkeypatch.setattr(load_mod, "_to_arrow", flaky)
-    changed = SEEDS / "koran-jakarta_tiongkok-interpol.txt"
-    import etl.records as records
-
-    monkeypatch.setattr(records, "extract_article", lambda *a, **k: [])
+    # The same article (same URL) with an edited body: an update that must not half-happen.
+    seed = SEEDS / "koran-jakarta_tiongkok-interpol.txt"
+    edited = tmp_path / seed.name
+    edited.write_text(seed.read_text(encoding="utf-8").replace("Bruno Retailleau", "Gerald Darmanin"), encoding="utf-8")
+    shutil.copy(seed.with_name(seed.stem + ".meta.json"), tmp_path / (seed.stem + ".meta.json"))
     with pytest.raises(RuntimeError):
-        load_paths([changed], db=db_path)
-    assert rows(db_path, "SELECT count(*) FROM mentions")[0][0] == before
+        load_paths([edited], db=db_path)
+    assert sorted(rows(db_path, "SELECT * FROM mentions"), key=repr) == before
     assert rows(db_path, "SELECT count(*) FROM articles")[0][0] == 1
+    monkeypatch.setattr(load_mod, "_to_arrow", real)
+    report = load_paths([edited], db=db_path)
+    assert (report.added, report.updated) == (0, 1)
+    people = {r[0] for r in rows(db_path, "SELECT entity FROM mentions WHERE kind = 'person'")}
+    assert "Gerald Darmanin" in people and "Bruno Retailleau" not in people
 
 
 @needs_corpus()

@@ -5,41 +5,52 @@
 CREATE OR REPLACE VIEW mention_events AS
 WITH article_mentions AS (
     SELECT
-        m.article_id,
+        article_id,
         'article'               AS source,
-        m.article_id            AS item_id,
-        a.published_date        AS event_date,
-        a.outlet,
-        m.part,
-        m.kind,
-        m.entity,
-        m.entity_code,
-        m.n
-    FROM mentions AS m
-    JOIN articles AS a USING (article_id)
-    WHERE m.part <> 'trending'
+        article_id              AS item_id,
+        coalesce(story_id, article_id) AS story_id,
+        event_date,
+        outlet,
+        part,
+        kind,
+        entity,
+        entity_code,
+        n
+    FROM mentions
+    WHERE part <> 'trending'
 ),
 trending_mentions AS (
+    -- A sidebar entry is its own item and its own story.
     SELECT
-        m.article_id,
+        article_id,
         'trending'              AS source,
-        m.article_id || '#' || m.trending_rank AS item_id,
-        coalesce(t.observed_date, a.published_date) AS event_date,
-        a.outlet,
-        m.part,
-        m.kind,
-        m.entity,
-        m.entity_code,
-        m.n
-    FROM mentions AS m
-    JOIN articles AS a USING (article_id)
-    LEFT JOIN trending AS t
-        ON t.article_id = m.article_id AND t.rank = m.trending_rank
-    WHERE m.part = 'trending'
+        article_id || '#' || trending_rank AS item_id,
+        article_id || '#' || trending_rank AS story_id,
+        event_date,
+        outlet,
+        part,
+        kind,
+        entity,
+        entity_code,
+        n
+    FROM mentions
+    WHERE part = 'trending'
 )
 SELECT * FROM article_mentions
 UNION ALL
 SELECT * FROM trending_mentions;
+
+-- mart: articles grouped into stories (syndicated copies of one report across outlets).
+CREATE OR REPLACE VIEW stories AS
+SELECT
+    coalesce(story_id, article_id) AS story_id,
+    count(*)                        AS copies,
+    count(DISTINCT outlet)          AS outlets,
+    min(published_date)             AS first_date,
+    arg_min(title, published_date)  AS title,
+    list(DISTINCT outlet ORDER BY outlet) AS outlet_list
+FROM articles
+GROUP BY ALL;
 
 -- mart: per day, source and entity, how many items mention it and how often.
 CREATE OR REPLACE VIEW daily_mentions AS
@@ -50,6 +61,7 @@ SELECT
     entity,
     entity_code,
     count(DISTINCT item_id) AS items,
+    count(DISTINCT story_id) AS stories,
     sum(n)                  AS occurrences
 FROM mention_events
 WHERE event_date IS NOT NULL

@@ -1,0 +1,187 @@
+"""Read tabular scraper exports (CSV, JSON Lines, JSON, Parquet) as rows of known fields, streaming."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator
+
+from .columns import ColumnError, guess_headerless, looks_like_header, map_columns
+
+TABLE_SUFFIXES = {".csv", ".tsv", ".jsonl", ".ndjson", ".json", ".parquet"}
+_SAMPLE_ROWS = 50
+
+csv.field_size_limit(64 * 1024 * 1024)
+
+
+class ExportError(ValueError):
+    """The file cannot be read as a table at all."""
+
+
+@dataclass
+class TableRow:
+    number: int  # 1-based data row (header excluded); the line for JSON Lines
+    fields: dict[str, str]  # field -> raw string ("" when missing)
+    problem: str | None = None  # the row could not be read (bad JSON line)
+
+
+@dataclass
+class TableOptions:
+    mapping: dict[str, str] | None = None  # field -> column, from --map
+    columns: list[str] | None = None  # names for a headerless file, from --columns
+
+
+def read_table(path: Path, options: TableOptions | None = None) -> Iterator[TableRow]:
+    """Rows of one export file with its columns mapped to fields; raises ExportError/ColumnError."""
+    options = options or TableOptions()
+    suffix = path.suffix.lower()
+    if suffix in {".csv", ".tsv"}:
+        yield from _csv_rows(path, options, "\t" if suffix == ".tsv" else None)
+    elif suffix in {".jsonl", ".ndjson"}:
+        yield from _jsonl_rows(path, options)
+    elif suffix == ".json":
+        yield from _json_rows(path, options)
+    elif suffix == ".parquet":
+        yield from _parquet_rows(path, options)
+    else:
+        raise ExportError(f"unsupported file type {suffix or '(none)'}")
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value != value:  # NaN
+        return ""
+    if isinstance(value, (list, tuple)):
+        return ", ".join(_text(v) for v in value)
+    return str(value)
+
+
+def _project(record: dict, mapping: dict[str, str]) -> dict[str, str]:
+    return {field: _text(record.get(col)) for field, col in mapping.items()}
+
+
+def _open_text(path: Path) -> io.TextIOWrapper:
+    head = path.open("rb").read(4096)
+    try:
+        head.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        if len(head) - exc.start > 4:  # not just a character cut by the 4 KB window
+            raise ExportError(f"not UTF-8 text (byte {exc.start})") from exc
+    # A BOM is dropped; a bad byte later on becomes U+FFFD instead of losing the file.
+    return path.open("r", encoding="utf-8-sig", errors="replace", newline="")
+
+
+def _csv_rows(path: Path, options: TableOptions, delimiter: str | None) -> Iterator[TableRow]:
+    with _open_text(path) as fh:
+        sample = fh.read(64 * 1024)
+        fh.seek(0)
+        if delimiter is None:
+            try:
+                delimiter = csv.Sniffer().sniff(sample.split("\n", 1)[0], delimiters=",;\t|").delimiter
+            except csv.Error:
+                delimiter = ","
+        reader = csv.reader(fh, delimiter=delimiter)
+        try:
+            first = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            raise ExportError(f"not a readable CSV file ({exc})") from exc
+        if options.columns:
+            header, pending = list(options.columns), [first]
+        elif looks_like_header(first):
+            header, pending = first, []
+        else:
+            pending = [first]
+            for row in reader:
+                pending.append(row)
+                if len(pending) >= _SAMPLE_ROWS:
+                    break
+            header = guess_headerless(pending)
+        mapping = map_columns(header, options.mapping)
+        index = {field: header.index(col) for field, col in mapping.items()}
+        number = 0
+
+        def project(row: list[str]) -> dict[str, str]:
+            return {f: (row[i] if i < len(row) else "") for f, i in index.items()}
+
+        for row in pending:
+            number += 1
+            yield TableRow(number, project(row))
+        while True:
+            try:
+                row = next(reader)
+            except StopIteration:
+                break
+            except csv.Error as exc:
+                number += 1
+                yield TableRow(number, {}, f"unreadable CSV row ({exc})")
+                continue
+            if not row:
+                continue
+            number += 1
+            yield TableRow(number, project(row))
+
+
+def _jsonl_rows(path: Path, options: TableOptions) -> Iterator[TableRow]:
+    mapping = None
+    with _open_text(path) as fh:
+        for number, line in enumerate(fh, start=1):
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError as exc:
+                yield TableRow(number, {}, f"not valid JSON ({exc.msg})")
+                continue
+            if not isinstance(record, dict):
+                yield TableRow(number, {}, "not a JSON object")
+                continue
+            if mapping is None:
+                mapping = map_columns(list(record), options.mapping)
+            yield TableRow(number, _project(record, mapping))
+
+
+def _json_rows(path: Path, options: TableOptions) -> Iterator[TableRow]:
+    with _open_text(path) as fh:
+        try:
+            data = json.load(fh)
+        except json.JSONDecodeError as exc:
+            raise ExportError(f"not valid JSON ({exc.msg} at line {exc.lineno})") from exc
+    if isinstance(data, dict):  # {"articles": [...]} and similar wrappers
+        lists = [v for v in data.values() if isinstance(v, list)]
+        data = lists[0] if len(lists) == 1 else [data]
+    if not isinstance(data, list):
+        raise ExportError("expected a JSON array of objects")
+    keys: list[str] = []
+    for record in data[:_SAMPLE_ROWS]:
+        if isinstance(record, dict):
+            keys.extend(k for k in record if k not in keys)
+    mapping = map_columns(keys, options.mapping)
+    for number, record in enumerate(data, start=1):
+        if isinstance(record, dict):
+            yield TableRow(number, _project(record, mapping))
+        else:
+            yield TableRow(number, {}, "not a JSON object")
+
+
+def _parquet_rows(path: Path, options: TableOptions) -> Iterator[TableRow]:
+    import pyarrow.parquet as pq
+
+    try:
+        pf = pq.ParquetFile(path)
+    except Exception as exc:  # pyarrow raises several types for a damaged file
+        raise ExportError(f"not a readable Parquet file ({exc})") from exc
+    mapping = map_columns(pf.schema_arrow.names, options.mapping)
+    number = 0
+    for batch in pf.iter_batches(batch_size=2048, columns=sorted(set(mapping.values()))):
+        columns = {field: batch.column(col).to_pylist() for field, col in mapping.items()}
+        for i in range(batch.num_rows):
+            number += 1
+            yield TableRow(number, {field: _text(values[i]) for field, values in columns.items()})
+
+
+__all__ = ["TABLE_SUFFIXES", "ColumnError", "ExportError", "TableOptions", "TableRow", "read_table"]
