@@ -42,10 +42,10 @@ class ArticleBundle:
 def normalize_url(url: str) -> str:
     """Scheme, `www.`, a trailing `/amp` and tracking parameters do not make a different article."""
     parts = urlsplit(url.strip())
-    host = parts.netloc.lower().removeprefix("www.")
-    path = re.sub(r"/amp/?$", "", parts.path).rstrip("/")
+    host = re.sub(r"^(?:www\d?|amp|m|mobile)\.", "", parts.netloc.lower().split("@")[-1].removesuffix(":80").removesuffix(":443"))
+    path = re.sub(r"/amp/?$|^/amp(?=/)", "", parts.path).rstrip("/")
     query = "&".join(
-        q for q in parts.query.split("&") if q and not re.match(r"(utm_\w+|fbclid|gclid|amp|page)=?", q)
+        q for q in parts.query.split("&") if q and not re.match(r"(utm_\w+|fbclid|gclid|amp|page|ref|source|src|_ga)(=|$)", q)
     )
     return f"{host}{path}" + (f"?{query}" if query else "")
 

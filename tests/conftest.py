@@ -9,6 +9,7 @@ SEEDS = ROOT / "seeds"
 SEED_PAGE = SEEDS / "koran-jakarta_tiongkok-interpol.txt"
 SHARED = ROOT.parent / "shared"
 CORPUS_PAGES = SHARED / "corpus" / "pages"
+CORPUS_EXPORTS = SHARED / "corpus" / "exports"
 
 
 @pytest.fixture
@@ -24,3 +25,7 @@ def seed_text() -> str:
 
 def needs_corpus():
     return pytest.mark.skipif(not CORPUS_PAGES.is_dir(), reason="../shared/corpus/pages is not beside this checkout")
+
+
+def needs_exports():
+    return pytest.mark.skipif(not CORPUS_EXPORTS.is_dir(), reason="../shared/corpus/exports is not beside this checkout")
