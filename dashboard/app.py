@@ -90,6 +90,10 @@ def sidebar_filters(db: str, stamp: float, overview: dict) -> Filters:
     where = st.sidebar.radio("Where the mention is", list(WHERE_CHOICES), key="where")
     outlets = st.sidebar.multiselect("Outlet", load_outlets(db, stamp), key="outlets", placeholder="All outlets")
     interval = st.sidebar.selectbox("Interval", ["day", "week", "month"], key="interval")
+    count = st.sidebar.radio(
+        "Count", ["Articles", "Stories"], key="count", horizontal=True,
+        help="Stories count syndicated copies of one report (same headline, near-identical text) once.",
+    )
     return Filters(
         actors=tuple(actors),
         start=start,
@@ -97,6 +101,7 @@ def sidebar_filters(db: str, stamp: float, overview: dict) -> Filters:
         sources=WHERE_CHOICES[where],
         interval=interval,
         outlets=tuple(outlets),
+        count=count.lower(),
     )
 
 
@@ -122,6 +127,8 @@ def chart_section(key: str, title: str, data: pd.DataFrame, f: Filters) -> None:
         st.info(f"No {title.lower()} found in items {describe(f)}.")
         return
     unit = "trending items" if f.sources == ("trending",) else "articles" if f.sources == ("article",) else "items"
+    if f.count == "stories" and f.sources == ("article",):
+        unit = "stories"
     labels = {"period": f.interval.capitalize(), "items": f"Number of {unit}", "entity": ""}
     if data["period"].nunique() < 3:
         # A line through one or two points says little; bars side by side read better.

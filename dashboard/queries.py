@@ -24,6 +24,7 @@ class Filters:
     sources: tuple[str, ...] = ("article",)
     interval: str = "day"
     outlets: tuple[str, ...] = field(default=())
+    count: str = "articles"  # articles: every copy counts; stories: syndicated copies count once
 
 
 class WarehouseBusy(RuntimeError):
@@ -108,10 +109,11 @@ def mentions_over_time(db: str | Path, f: Filters, kinds: tuple[str, ...], top: 
     """Per period and entity: how many of the selected items mention it (top entities only)."""
     cte, params = _selected_items_cte(f)
     interval = INTERVALS.get(f.interval, "day")
+    unit = "story_id" if f.count == "stories" else "item_id"
     sql = f"""
         WITH {cte},
         matching AS (
-            SELECT e.event_date, e.kind, e.entity, e.entity_code, e.item_id
+            SELECT e.event_date, e.kind, e.entity, e.entity_code, e.{unit} AS unit_id
             FROM mention_events AS e
             JOIN selected_items USING (item_id)
             WHERE e.kind IN (SELECT unnest(?)) AND e.event_date IS NOT NULL
@@ -120,7 +122,7 @@ def mentions_over_time(db: str | Path, f: Filters, kinds: tuple[str, ...], top: 
             SELECT entity
             FROM matching
             GROUP BY entity
-            ORDER BY count(DISTINCT item_id) DESC, entity
+            ORDER BY count(DISTINCT unit_id) DESC, entity
             LIMIT ?
         )
         SELECT
@@ -128,7 +130,7 @@ def mentions_over_time(db: str | Path, f: Filters, kinds: tuple[str, ...], top: 
             m.kind,
             m.entity,
             any_value(m.entity_code)      AS entity_code,
-            count(DISTINCT m.item_id)     AS items
+            count(DISTINCT m.unit_id)     AS items
         FROM matching AS m
         JOIN top_entities USING (entity)
         GROUP BY ALL

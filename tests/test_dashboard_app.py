@@ -85,3 +85,29 @@ def test_chart_query_counts_items(dash_db):
     assert ("2025-05-05", "VN") not in by_day  # the Sleman page does not mention Wang
     monthly = queries.mentions_over_time(dash_db, Filters(interval="month", start=date(2025, 5, 1), end=date(2025, 6, 30)), ("country",))
     assert set(monthly["period"].astype(str).str[:10]) == {"2025-05-01", "2025-06-01"}
+
+
+def test_stories_count_syndicated_copies_once(tmp_path, monkeypatch):
+    import csv
+
+    from etl.load import load_paths
+
+    body = ("Menteri ESDM Bahlil Lahadalia mencabut empat izin usaha pertambangan di Raja Ampat, Papua Barat "
+            "Daya. Bahlil Lahadalia menyebut sebagian lahan masuk kawasan Geopark yang dilindungi undang-undang.")
+    path = tmp_path / "copies.csv"
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["judul", "isi", "tanggal", "sumber", "url"])
+        w.writerow(["Bahlil Cabut Empat IUP di Raja Ampat", body, "2025-06-10", "republika.co.id", "https://republika.co.id/b/1"])
+        w.writerow(["Bahlil Cabut Empat IUP di Raja Ampat", body, "2025-06-10", "antaranews.com", "https://antaranews.com/b/2"])
+    db = tmp_path / "stories.duckdb"
+    load_paths([path], db=db, progress=False)
+    monkeypatch.setenv("MEDIA_DB", str(db))
+    at = run_app()
+    at.sidebar.multiselect(key="actors").select("Bahlil Lahadalia").run()
+    f = Filters(actors=("Bahlil Lahadalia",))
+    assert queries.mentions_over_time(db, f, ("person",))["items"].max() == 2
+    assert queries.mentions_over_time(db, Filters(actors=("Bahlil Lahadalia",), count="stories"), ("person",))["items"].max() == 1
+    at.sidebar.radio(key="count").set_value("Stories").run()
+    assert not at.exception
+    assert len(titles(at)) == 2  # the article list still shows both copies
