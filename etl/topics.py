@@ -58,3 +58,31 @@ def find_topic_keywords(text: str) -> list[TopicHit]:
             continue
         out.extend(TopicHit(code, kw, start, end) for code in codes)
     return out
+
+
+@dataclass(frozen=True)
+class TopicScore:
+    code: str
+    label: str
+    score: float  # weighted keyword hits: a headline hit weighs TITLE_WEIGHT, a body hit 1
+    triggers: tuple[str, ...]  # the keywords that fired, most frequent first (the explanation)
+
+
+TITLE_WEIGHT = 3.0
+
+
+def score_topics(title: str, body: str) -> list[TopicScore]:
+    """Every topic an article touches, best first, with its score and the words behind it."""
+    weights: dict[str, float] = {}
+    words: dict[str, dict[str, int]] = {}
+    for text, weight in ((title or "", TITLE_WEIGHT), (body or "", 1.0)):
+        for hit in find_topic_keywords(text):
+            weights[hit.code] = weights.get(hit.code, 0.0) + weight
+            counts = words.setdefault(hit.code, {})
+            counts[hit.keyword] = counts.get(hit.keyword, 0) + 1
+    names = topics()
+    out = [
+        TopicScore(code, names[code].label, score, tuple(sorted(words[code], key=lambda w: (-words[code][w], w))))
+        for code, score in weights.items()
+    ]
+    return sorted(out, key=lambda t: (-t.score, t.code))

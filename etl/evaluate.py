@@ -1,0 +1,373 @@
+"""Measure the extractor against public yardsticks: `python -m etl.evaluate [ner|dates|topics|speed|all]`.
+
+- ner FILE...: CoNLL-style BIO files (token first, tag last; tabs or spaces; CRLF allowed; a blank line
+  between sentences). Each sentence's text goes through the project's extractor; its spans are mapped
+  back to tokens and scored conlleval-style (exact span and type), per type and micro.
+- dates [PAGES]: corpus pages against their truth.csv: right, wrong or missing publish day.
+- topics [JSONL]: IndoSum categories mapped to IPTC topics; top-1 accuracy.
+- speed [PAGES]: extractor throughput in MB of text per second on one core.
+- all: each of the above on ../shared (NER-UI test folds as their mean, NERGrit valid, IDNer-2k dev).
+`--json` prints the same figures as JSON.
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import sys
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Iterable, Iterator
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+NER_DIR = SHARED / "benchmarks" / "ner"
+PAGES_DIR = SHARED / "corpus" / "pages"
+INDOSUM = SHARED / "corpus" / "exports" / "indosum_categories" / "articles.jsonl"
+
+TYPES = ("PER", "ORG", "LOC")
+_LABELS = {
+    "PER": "PER", "PERSON": "PER",
+    "ORG": "ORG", "ORGANIZATION": "ORG", "ORGANISATION": "ORG",
+    "LOC": "LOC", "LOCATION": "LOC", "PLACE": "LOC", "GPE": "LOC",
+}
+_KIND_TO_TYPE = {"person": "PER", "organization": "ORG", "country": "LOC", "place": "LOC"}
+# IndoSum category -> IPTC top-level code.
+INDOSUM_TOPICS = {
+    "olahraga": "medtop:15000000",
+    "teknologi": "medtop:13000000",
+    "hiburan": "medtop:01000000",
+    "showbiz": "medtop:01000000",
+}
+
+
+# ---------------------------------------------------------------------------------------------
+# NER
+
+
+@dataclass
+class Sentence:
+    tokens: list[str]
+    tags: list[str]  # normalised BIO tags: B-PER, I-ORG, O
+
+
+def read_conll(path: Path) -> Iterator[Sentence]:
+    """Sentences of a BIO file; label names are mapped to PER/ORG/LOC (others become O)."""
+    tokens: list[str] = []
+    tags: list[str] = []
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        for raw in fh:
+            line = raw.rstrip("\r\n")
+            if not line.strip() or line.startswith("-DOCSTART-"):
+                if tokens:
+                    yield Sentence(tokens, tags)
+                    tokens, tags = [], []
+                continue
+            parts = line.split("\t") if "\t" in line else line.split()
+            if len(parts) < 2:
+                continue
+            tokens.append(parts[0].strip())
+            tags.append(_normalise_tag(parts[-1].strip()))
+    if tokens:
+        yield Sentence(tokens, tags)
+
+
+def _normalise_tag(tag: str) -> str:
+    if tag in ("O", "") or "-" not in tag:
+        return "O"
+    prefix, label = tag.split("-", 1)
+    mapped = _LABELS.get(label.upper())
+    if mapped is None or prefix.upper() not in ("B", "I", "E", "S"):
+        return "O"
+    return f"{'B' if prefix.upper() in ('B', 'S') else 'I'}-{mapped}"
+
+
+def spans_from_tags(tags: list[str]) -> set[tuple[str, int, int]]:
+    """(type, first token, last token) of each entity, conlleval-style (an I- after O opens one)."""
+    out, current = set(), None
+    for i, tag in enumerate([*tags, "O"]):
+        kind = tag[2:] if tag != "O" else None
+        starts = tag.startswith("B-") or (tag.startswith("I-") and (current is None or current[0] != kind))
+        if current is not None and (tag == "O" or starts):
+            out.add((current[0], current[1], i - 1))
+            current = None
+        if starts:
+            current = (kind, i)
+    return out
+
+
+def predict_spans(tokens: list[str]) -> set[tuple[str, int, int]]:
+    """The extractor's entities in a sentence, as token spans."""
+    from .extract import extract_article
+
+    text, offsets = _detokenise(tokens)
+    out = set()
+    for m in extract_article("", None, text, []):
+        kind = _KIND_TO_TYPE.get(m.kind)
+        if kind is None:
+            continue
+        covered = [i for i, (s, e) in enumerate(offsets) if s >= m.start and e <= m.end]
+        if covered:
+            out.add((kind, covered[0], covered[-1]))
+    return out
+
+
+_NO_SPACE_BEFORE = {",", ".", ":", ";", "!", "?", ")", "]", "%", "'s"}
+_NO_SPACE_AFTER = {"(", "["}
+
+
+def _detokenise(tokens: list[str]) -> tuple[str, list[tuple[int, int]]]:
+    """Join tokens as a writer would (no space before `,` `.` `)`), keeping each token's offsets."""
+    text, offsets = "", []
+    for i, tok in enumerate(tokens):
+        if i and tok not in _NO_SPACE_BEFORE and tokens[i - 1] not in _NO_SPACE_AFTER:
+            text += " "
+        offsets.append((len(text), len(text) + len(tok)))
+        text += tok
+    return text, offsets
+
+
+@dataclass
+class Score:
+    gold: int = 0
+    pred: int = 0
+    correct: int = 0
+
+    def add(self, other: "Score") -> None:
+        self.gold += other.gold
+        self.pred += other.pred
+        self.correct += other.correct
+
+    def as_dict(self) -> dict:
+        p = self.correct / self.pred if self.pred else 0.0
+        r = self.correct / self.gold if self.gold else 0.0
+        f1 = 2 * p * r / (p + r) if p + r else 0.0
+        return {"gold": self.gold, "pred": self.pred, "correct": self.correct,
+                "p": round(100 * p, 1), "r": round(100 * r, 1), "f1": round(100 * f1, 1)}
+
+
+@dataclass
+class NerResult:
+    file: str
+    sentences: int
+    by_type: dict[str, Score] = field(default_factory=lambda: {t: Score() for t in TYPES})
+
+    def micro(self, types: Iterable[str] = TYPES) -> Score:
+        total = Score()
+        for t in types:
+            total.add(self.by_type[t])
+        return total
+
+    def as_dict(self) -> dict:
+        return {
+            "file": self.file,
+            "sentences": self.sentences,
+            **{t: self.by_type[t].as_dict() for t in TYPES},
+            "micro": self.micro().as_dict(),
+            "micro_PER_ORG": self.micro(("PER", "ORG")).as_dict(),
+        }
+
+
+def evaluate_ner(path: Path) -> NerResult:
+    result = NerResult(str(path), 0)
+    for sent in read_conll(path):
+        result.sentences += 1
+        gold = spans_from_tags(sent.tags)
+        pred = predict_spans(sent.tokens)
+        for t in TYPES:
+            g = {s for s in gold if s[0] == t}
+            p = {s for s in pred if s[0] == t}
+            result.by_type[t].add(Score(len(g), len(p), len(g & p)))
+    return result
+
+
+def mean_of(results: list[NerResult], label: str) -> dict:
+    """Mean over folds of P, R and F1 (as IndoLEM reports NER-UI), with summed counts."""
+    dicts = [r.as_dict() for r in results]
+    out: dict = {"file": label, "folds": len(results), "sentences": sum(d["sentences"] for d in dicts)}
+    for key in [*TYPES, "micro", "micro_PER_ORG"]:
+        out[key] = {
+            "gold": sum(d[key]["gold"] for d in dicts), "pred": sum(d[key]["pred"] for d in dicts),
+            "correct": sum(d[key]["correct"] for d in dicts),
+            **{m: round(sum(d[key][m] for d in dicts) / len(dicts), 1) for m in ("p", "r", "f1")},
+        }
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Dates
+
+
+def evaluate_dates(pages: Path = PAGES_DIR) -> dict:
+    from .dates import local_day, parse_date_string
+    from .records import _parse_fetched_at, bundle_from_page, read_meta
+
+    right = wrong = missing = no_answer = future = 0
+    by_source: Counter = Counter()
+    wrong_by_source: Counter = Counter()
+    examples = []
+    today = datetime.now().date()
+    with (pages / "truth.csv").open(encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            path = pages / row["page"]
+            meta = read_meta(path)
+            fetched = _parse_fetched_at(meta.get("fetched_at"))
+            answer = parse_date_string(row["published_as_given_by_source"], reference=fetched) if row["published_as_given_by_source"].strip() else None
+            if answer is None:
+                no_answer += 1
+                continue
+            truth = local_day(answer)
+            bundle = bundle_from_page(path.read_text(encoding="utf-8"), str(path), meta)
+            got, source = bundle.article["published_date"], bundle.article["date_source"]
+            by_source[source] += 1
+            if got is not None and got > today:
+                future += 1
+            if got is None:
+                missing += 1
+            elif got == truth:
+                right += 1
+            else:
+                wrong += 1
+                wrong_by_source[source] += 1
+                if len(examples) < 10:
+                    examples.append({"page": row["page"], "truth": str(truth), "got": str(got), "source": source})
+    scored = right + wrong + missing
+    return {
+        "pages_with_answer": scored, "pages_without_answer": no_answer,
+        "right": right, "wrong": wrong, "missing": missing, "in_future": future,
+        "right_pct": round(100 * right / scored, 1) if scored else 0.0,
+        "by_source": dict(by_source), "wrong_by_source": dict(wrong_by_source), "examples": examples,
+    }
+
+
+# ---------------------------------------------------------------------------------------------
+# Topics
+
+
+def evaluate_topics(path: Path = INDOSUM) -> dict:
+    from .topics import score_topics
+
+    total = right = 0
+    per_category: dict[str, Counter] = {}
+    with path.open(encoding="utf-8") as fh:
+        for line in fh:
+            rec = json.loads(line)
+            expected = INDOSUM_TOPICS.get(rec.get("category", ""))
+            if expected is None:
+                continue
+            text = rec.get("text") or ""
+            title = rec.get("title") or ""
+            scores = score_topics(title, text)
+            top = scores[0].code if scores else None
+            total += 1
+            right += top == expected
+            c = per_category.setdefault(rec["category"], Counter())
+            c["n"] += 1
+            c["right"] += top == expected
+    return {
+        "articles": total, "right": right, "top1_pct": round(100 * right / total, 1) if total else 0.0,
+        "per_category": {k: {"n": v["n"], "top1_pct": round(100 * v["right"] / v["n"], 1)} for k, v in per_category.items()},
+    }
+
+
+# ---------------------------------------------------------------------------------------------
+# Speed
+
+
+def evaluate_speed(pages: Path = PAGES_DIR) -> dict:
+    from .extract import extract_article
+    from .page_parser import parse_page
+
+    parsed = []
+    for f in sorted(pages.rglob("*.txt")):
+        p = parse_page(f.read_text(encoding="utf-8"))
+        parsed.append((p.title, p.caption, p.body, [(t.rank, t.headline) for t in p.trending]))
+    size = sum(len(t.encode()) + len((c or "").encode()) + len(b.encode()) + sum(len(h.encode()) for _, h in tr)
+               for t, c, b, tr in parsed)
+    extract_article("Presiden Joko Widodo", None, "Presiden Joko Widodo di Jakarta.", [])  # load lexicons
+    t0 = time.process_time()
+    for title, caption, body, trending in parsed:
+        extract_article(title, caption, body, trending)
+    cpu = time.process_time() - t0
+    return {"pages": len(parsed), "mb": round(size / 1e6, 2), "cpu_seconds": round(cpu, 2),
+            "mb_per_s": round(size / 1e6 / cpu, 2), "pages_per_s": round(len(parsed) / cpu)}
+
+
+# ---------------------------------------------------------------------------------------------
+# Command line
+
+
+def _ner_line(d: dict) -> str:
+    cells = [f"{t} P {d[t]['p']:5.1f} R {d[t]['r']:5.1f} F1 {d[t]['f1']:5.1f}" for t in TYPES]
+    return (f"{Path(d['file']).name}: {d['sentences']} sentences\n  " + "\n  ".join(cells)
+            + f"\n  micro        P {d['micro']['p']:5.1f} R {d['micro']['r']:5.1f} F1 {d['micro']['f1']:5.1f}"
+            + f"\n  PER+ORG micro P {d['micro_PER_ORG']['p']:5.1f} R {d['micro_PER_ORG']['r']:5.1f} F1 {d['micro_PER_ORG']['f1']:5.1f}")
+
+
+def run_all() -> dict:
+    out: dict = {}
+    if NER_DIR.is_dir():
+        folds = [evaluate_ner(p) for p in sorted((NER_DIR / "nerui").glob("test.0*.tsv"))]
+        out["ner"] = [mean_of(folds, "nerui test folds (mean)")]
+        for p in [NER_DIR / "nergrit" / "valid_preprocess.txt", NER_DIR / "idner2k" / "dev.txt"]:
+            if p.exists():
+                out["ner"].append(evaluate_ner(p).as_dict())
+    if PAGES_DIR.is_dir():
+        out["dates"] = evaluate_dates()
+        out["speed"] = evaluate_speed()
+    if INDOSUM.exists():
+        out["topics"] = evaluate_topics()
+    return out
+
+
+def _print(results: dict) -> None:
+    for d in results.get("ner", []):
+        print(_ner_line(d))
+    if "dates" in results:
+        d = results["dates"]
+        print(f"dates: {d['pages_with_answer']} pages with an answer: right {d['right']} ({d['right_pct']}%), "
+              f"wrong {d['wrong']}, missing {d['missing']}, in the future {d['in_future']}  "
+              f"(wrong by source: {d['wrong_by_source']})")
+    if "topics" in results:
+        d = results["topics"]
+        per = ", ".join(f"{k} {v['top1_pct']}% of {v['n']}" for k, v in d["per_category"].items())
+        print(f"topics: IndoSum top-1 {d['top1_pct']}% of {d['articles']} articles ({per})")
+    if "speed" in results:
+        d = results["speed"]
+        print(f"speed: {d['mb_per_s']} MB/s on one core ({d['pages_per_s']} pages/s, {d['mb']} MB in {d['cpu_seconds']} s CPU)")
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m etl.evaluate", description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("what", nargs="?", default="all", choices=["all", "ner", "dates", "topics", "speed"])
+    ap.add_argument("paths", nargs="*", type=Path, help="files (ner) or a folder/file (dates, topics, speed)")
+    ap.add_argument("--json", action="store_true", help="print the figures as JSON")
+    args = ap.parse_args(argv)
+    if args.what == "all":
+        results = run_all()
+        if not results:
+            print(f"nothing to evaluate: {SHARED} not found", file=sys.stderr)
+            return 1
+    elif args.what == "ner":
+        if not args.paths:
+            ap.error("ner needs one or more BIO files")
+        results = {"ner": [evaluate_ner(p).as_dict() for p in args.paths]}
+    elif args.what == "dates":
+        results = {"dates": evaluate_dates(*(args.paths[:1] or [PAGES_DIR]))}
+    elif args.what == "topics":
+        results = {"topics": evaluate_topics(*(args.paths[:1] or [INDOSUM]))}
+    else:
+        results = {"speed": evaluate_speed(*(args.paths[:1] or [PAGES_DIR]))}
+    if args.json:
+        print(json.dumps(results, indent=2, ensure_ascii=False))
+    else:
+        _print(results)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
