@@ -105,9 +105,9 @@ def floor_seconds(folder: Path) -> float:
     return time.perf_counter() - t
 
 
-def _tree_rss(pid: int) -> int:
-    """Resident bytes of a process and all its descendants."""
-    total, todo = 0, [pid]
+def _tree_rss(pid: int) -> tuple[int, int]:
+    """Resident bytes of a process and all its descendants, and of the process alone."""
+    total, own, todo = 0, 0, [pid]
     while todo:
         p = todo.pop()
         try:
@@ -115,22 +115,24 @@ def _tree_rss(pid: int) -> int:
                 for line in fh:
                     if line.startswith("VmRSS:"):
                         total += int(line.split()[1]) * 1024
+                        own = own or int(line.split()[1]) * 1024
             with open(f"/proc/{p}/task/{p}/children") as fh:
                 todo.extend(int(c) for c in fh.read().split())
         except (FileNotFoundError, ProcessLookupError):
             continue
-    return total
+    return total, own
 
 
-def run_load(folder: Path, db: Path) -> tuple[float, int, str]:
+def run_load(folder: Path, db: Path) -> tuple[float, int, int, str]:
     cmd = [sys.executable, "-m", "etl", "load", str(folder), "--db", str(db), "--no-progress"]
     t = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    peak = [0]
+    peak = [0, 0]
 
     def sample():
         while proc.poll() is None:
-            peak[0] = max(peak[0], _tree_rss(proc.pid))
+            total, own = _tree_rss(proc.pid)
+            peak[0], peak[1] = max(peak[0], total), max(peak[1], own)
             time.sleep(0.2)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -140,7 +142,7 @@ def run_load(folder: Path, db: Path) -> tuple[float, int, str]:
     sampler.join()
     if proc.returncode != 0:
         raise SystemExit(f"load failed:\n{output}")
-    return seconds, peak[0], output
+    return seconds, peak[0], peak[1], output
 
 
 def time_queries(db: Path, repeats: int = 5) -> tuple[str, date, date, dict[str, float]]:
@@ -197,11 +199,11 @@ def main() -> int:
         db = work / "scale.duckdb"
         if db.exists():
             db.unlink()
-        seconds, peak, output = run_load(replay, db)
+        seconds, peak, peak_main, output = run_load(replay, db)
         print(output.strip())
         print(f"load: {seconds:,.0f} s = {args.articles / seconds:,.0f} articles/s, {size / 1e6 / seconds:.2f} MB/s; "
               f"{seconds / floor:.0f}x the floor's time", flush=True)
-        print(f"peak memory of the load (process + workers): {peak / 2**20:,.0f} MiB")
+        print(f"peak memory of the load (process + workers): {peak / 2**20:,.0f} MiB; of the main process: {peak_main / 2**20:,.0f} MiB")
         import duckdb
 
         con = duckdb.connect(str(db), read_only=True)

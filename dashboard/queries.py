@@ -63,10 +63,10 @@ def overview(db: str | Path) -> dict:
 
 
 def actor_options(db: str | Path) -> pd.DataFrame:
-    """People and organisations, most mentioned first, for the picker."""
+    """People and organisations, most mentioned first, for the picker (from the load's totals)."""
     return _query(db, """
         SELECT entity, kind, items
-        FROM entities
+        FROM entity_totals
         WHERE kind IN ('person', 'organization')
         ORDER BY items DESC, entity
     """)
@@ -76,47 +76,60 @@ def outlet_options(db: str | Path) -> list[str]:
     return _query(db, "SELECT DISTINCT outlet FROM articles WHERE outlet IS NOT NULL ORDER BY 1")["outlet"].tolist()
 
 
-def _where(f: Filters) -> tuple[str, list]:
-    clauses, params = ["e.source IN (SELECT unnest(?))"], [list(f.sources)]
+# The charts read the mentions table directly rather than the mention_events view: an item is the
+# pair (article_id, trending rank or 0), so no string is built per row of a table that holds tens of
+# millions of rows (measured in bench/scale.py).
+_PART_OF_SOURCE = {"article": "m.part <> 'trending'", "trending": "m.part = 'trending'"}
+
+
+def _where(f: Filters, alias: str = "m") -> tuple[str, list]:
+    parts = [_PART_OF_SOURCE[s] for s in f.sources if s in _PART_OF_SOURCE] or ["FALSE"]
+    clauses, params = ["(" + " OR ".join(parts) + ")"], []
     if f.start:
-        clauses.append("e.event_date >= ?")
+        clauses.append("m.event_date >= ?")
         params.append(f.start)
     if f.end:
-        clauses.append("e.event_date <= ?")
+        clauses.append("m.event_date <= ?")
         params.append(f.end)
     if f.outlets:
-        clauses.append("e.outlet IN (SELECT unnest(?))")
+        clauses.append("m.outlet IN (SELECT unnest(?))")
         params.append(list(f.outlets))
-    return " AND ".join(clauses), params
+    return " AND ".join(clauses).replace("m.", f"{alias}."), params
 
 
 def _selected_items_cte(f: Filters) -> tuple[str, list]:
     """Items (articles or sidebar entries) that pass the filters and mention a chosen actor."""
     where, params = _where(f)
-    actor_clause = ""
     if f.actors:
-        actor_clause = "AND e.kind IN ('person', 'organization') AND e.entity IN (SELECT unnest(?))"
+        where += " AND m.kind IN ('person', 'organization') AND m.entity IN (SELECT unnest(?))"
         params = params + [list(f.actors)]
     return f"""
         selected_items AS (
-            SELECT DISTINCT e.item_id
-            FROM mention_events AS e
-            WHERE {where} {actor_clause}
+            SELECT DISTINCT m.article_id, coalesce(m.trending_rank, 0) AS rank
+            FROM mentions AS m
+            WHERE {where}
         )""", params
 
 
 def mentions_over_time(db: str | Path, f: Filters, kinds: tuple[str, ...], top: int = 10) -> pd.DataFrame:
-    """Per period and entity: how many of the selected items mention it (top entities only)."""
+    """Per period and entity: how many of the selected items (or stories) mention it (top entities only)."""
     cte, params = _selected_items_cte(f)
+    where, where_params = _where(f)
     interval = INTERVALS.get(f.interval, "day")
-    unit = "story_id" if f.count == "stories" else "item_id"
+    # A story is counted once however many outlets ran it; a sidebar entry is its own story.
+    unit = (
+        "CASE WHEN m.part = 'trending' THEN m.article_id || '#' || m.trending_rank ELSE coalesce(m.story_id, m.article_id) END"
+        if f.count == "stories"
+        else "(m.article_id, coalesce(m.trending_rank, 0))"
+    )
     sql = f"""
         WITH {cte},
         matching AS (
-            SELECT e.event_date, e.kind, e.entity, e.entity_code, e.{unit} AS unit_id
-            FROM mention_events AS e
-            JOIN selected_items USING (item_id)
-            WHERE e.kind IN (SELECT unnest(?)) AND e.event_date IS NOT NULL
+            SELECT m.event_date, m.kind, m.entity, m.entity_code, {unit} AS unit_id
+            FROM mentions AS m
+            SEMI JOIN selected_items AS s
+                ON s.article_id = m.article_id AND s.rank = coalesce(m.trending_rank, 0)
+            WHERE {where} AND m.kind IN (SELECT unnest(?)) AND m.event_date IS NOT NULL
         ),
         top_entities AS (
             SELECT entity
@@ -136,7 +149,7 @@ def mentions_over_time(db: str | Path, f: Filters, kinds: tuple[str, ...], top: 
         GROUP BY ALL
         ORDER BY period, items DESC, entity
     """
-    return _query(db, sql, params + [list(kinds), top])
+    return _query(db, sql, params + where_params + [list(kinds), top])
 
 
 def matching_articles(db: str | Path, f: Filters, limit: int = 500) -> pd.DataFrame:
@@ -144,7 +157,7 @@ def matching_articles(db: str | Path, f: Filters, limit: int = 500) -> pd.DataFr
     sql = f"""
         WITH {cte},
         article_ids AS (
-            SELECT DISTINCT split_part(item_id, '#', 1) AS article_id FROM selected_items
+            SELECT DISTINCT article_id FROM selected_items
         )
         SELECT a.published_date AS date, a.outlet, a.title, a.url
         FROM articles AS a

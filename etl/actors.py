@@ -37,11 +37,12 @@ _STOP_OPENERS = frozenset(
 
 @dataclass(frozen=True)
 class ActorHit:
-    kind: str  # "person" or "organization"
+    kind: str  # "person", "organization" or "place"
     name: str
     start: int
     end: int
-    titled: bool = False  # a title stood before the name ("Wali Kota Armuji")
+    titled: bool = False  # a title (or a cue such as "kata") stood by the name ("Wali Kota Armuji")
+    code: str | None = None  # for places: the ISO code of the country it lies in
 
 
 @dataclass
@@ -77,8 +78,52 @@ def _not_actors() -> frozenset[str]:
 
 
 @lru_cache(maxsize=1)
+def place_countries() -> dict[str, str | None]:
+    """Every listed place (places.csv) -> the ISO code of the country it lies in (None: a region)."""
+    return {r["name"]: (r.get("country") or None) for r in lexicons.rows("places.csv")}
+
+
+@lru_cache(maxsize=1)
 def _places() -> frozenset[str]:
-    return lexicons.word_set("places.txt")
+    return frozenset(n.lower() for n in place_countries())
+
+
+@lru_cache(maxsize=1)
+def _place_automaton():
+    auto = ahocorasick.Automaton()
+    for name, code in place_countries().items():
+        auto.add_word(name, (name, code))
+    auto.make_automaton()
+    return auto
+
+
+def find_places(text: str) -> list[tuple[str, str | None, int, int]]:
+    """Listed places as case-sensitive whole words, longest first: (name, country code, start, end)."""
+    hits = []
+    for end_idx, (name, code) in _place_automaton().iter(text):
+        start, end = end_idx - len(name) + 1, end_idx + 1
+        if start > 0 and (text[start - 1].isalnum() or text[start - 1] == "-"):
+            continue
+        if end < len(text) and (text[end].isalnum() or text[end] == "-"):
+            continue
+        hits.append((start, end, name, code))
+    hits.sort(key=lambda h: (h[0], -(h[1] - h[0])))
+    out, last_end = [], -1
+    for start, end, name, code in hits:
+        if start >= last_end:
+            out.append((name, code, start, end))
+            last_end = end
+    return out
+
+
+@lru_cache(maxsize=1)
+def _speech_verbs() -> frozenset[str]:
+    return lexicons.word_set("speech_verbs.txt")
+
+
+@lru_cache(maxsize=1)
+def _org_tails() -> frozenset[tuple[str, ...]]:
+    return frozenset(tuple(x.lower().split()) for x in lexicons.lines("org_tails.txt"))
 
 
 @lru_cache(maxsize=1)
@@ -210,10 +255,25 @@ def find_actors(text: str, headline: bool | None = None) -> list[ActorHit]:
         covered.append((start, end, "org"))
     for c in find_countries(text):
         covered.append((c.start, c.end, "country"))
+    for name, code, start, end in find_places(text):
+        if not any(s <= start and end <= e for s, e, _ in covered):
+            covered.append((start, end, "place"))
+            hits.append(ActorHit("place", name, start, end, code=code))
     acronyms = _acronym_definitions(text)
     for run in _runs(text):
         hits.extend(_classify_run(run, text, covered, acronyms, headline))
-    return sorted(hits, key=lambda h: h.start)
+    return _drop_nested(sorted(hits, key=lambda h: (h.start, -(h.end - h.start))))
+
+
+def _drop_nested(hits: list[ActorHit]) -> list[ActorHit]:
+    """A listed place inside a longer organisation or place (`Polres Sleman`, `Kabupaten Sleman`) goes."""
+    out: list[ActorHit] = []
+    for h in hits:
+        if h.kind == "place" and any(o.start <= h.start and h.end <= o.end and o is not h and (o.end - o.start) > (h.end - h.start)
+                                     for o in hits if o.kind in ("organization", "place")):
+            continue
+        out.append(h)
+    return out
 
 
 def _acronym_definitions(text: str) -> dict[int, tuple[str, int]]:
@@ -249,7 +309,7 @@ def _classify_run(run, text, covered, acronyms, headline) -> list[ActorHit]:
     prev_word = text[max(0, run[0].start - 60) : run[0].start].rstrip().rsplit(None, 1)[-1:] or [""]
     if prev_word[0].lower() in _PLACE_CUES and not _match_prefix(words, 0, _multiword("org_heads.txt")):
         if not _match_prefix(words, 0, _titles()):
-            return []
+            return _cued_place(run, text, covered, headline)
     # An organisation opened by its head word, unless a listed organisation already covers it.
     if _match_prefix(words, 0, _multiword("org_heads.txt")) and len(run) > 1:
         if any(_covered_kind(t, covered) == "org" for t in run):
@@ -267,7 +327,24 @@ def _classify_run(run, text, covered, acronyms, headline) -> list[ActorHit]:
         end = _strip_trailing_degrees(run)
         return [ActorHit("organization", text[run[0].start : end], run[0].start, end)]
     if _match_prefix(words, 0, _multiword("place_heads.txt")):
+        head = _match_prefix(words, 0, _multiword("place_heads.txt"))
+        if len(run) > head and not headline and not any(_covered_kind(t, covered) == "org" for t in run):
+            # "Bandara Kualanamu", "Kabupaten Sleman": the head is part of the place's name.
+            end = run[-1].end
+            inner = [place_countries().get(t.text) for t in run if t.text in place_countries()]
+            return [ActorHit("place", text[run[0].start : end], run[0].start, end, code=inner[0] if inner else None)]
         return []
+    # "Garuda Indonesia", "AirNav Indonesia": a name followed by the country is a company or a team.
+    if (
+        len(run) >= 2 and _covered_kind(run[-1], covered) == "country" and not _match_prefix(words, 0, _titles())
+        and not any(_covered_kind(t, covered) for t in run[:-1]) and not any(is_common_word(w) for w in words[:-1])
+        and words[0].lower() not in _not_actors()
+    ):
+        return [ActorHit("organization", text[run[0].start : run[-1].end], run[0].start, run[-1].end)]
+    # "Blue Bird Group", "Leicester City", "Lion Air": an organisation's tail word ends the run.
+    if len(run) >= 2 and not _match_prefix(words, 0, _titles()) and _ends_with_tail(words) and not headline:
+        if not any(_covered_kind(t, covered) for t in run):
+            return [ActorHit("organization", text[run[0].start : run[-1].end], run[0].start, run[-1].end)]
     # Titles and the office that follows them.
     i, titled = 0, False
     while i < len(run):
@@ -308,7 +385,35 @@ def _classify_run(run, text, covered, acronyms, headline) -> list[ActorHit]:
         return []
     if len(names) > 5:
         return []
+    if not titled and len(names) == 1 and not is_common_word(names[0]):
+        titled = _speech_cue(text, name_toks[0].start, name_toks[-1].end)
     return [ActorHit("person", name, name_toks[0].start, name_toks[-1].end, titled)]
+
+
+def _speech_cue(text: str, start: int, end: int) -> bool:
+    """`kata Budi`, `Budi mengatakan`: a speech verb right before or after the name."""
+    before = text[max(0, start - 20) : start].rstrip(" ,\"'“”").rsplit(None, 1)[-1:]
+    after = text[end : end + 25].lstrip(" ,\"'“”").split(None, 1)[:1]
+    verbs = _speech_verbs()
+    return bool(before and before[0].lower().strip(",.\"'“”") in verbs) or bool(after and after[0].lower().strip(",.") in verbs)
+
+
+def _ends_with_tail(words: list[str]) -> bool:
+    tails = _org_tails()
+    low = [w.lower() for w in words]
+    return any(tuple(low[-n:]) in tails for n in (1, 2) if len(low) > n)
+
+
+def _cued_place(run, text, covered, headline) -> list[ActorHit]:
+    """`di Cawang`, `ke Wolfsburg`: a short capitalised run after a place word is a place."""
+    if headline or len(run) > 3:
+        return []
+    names = [t.text for t in run]
+    if any(_covered_kind(t, covered) for t in run) or " ".join(names).lower() in _not_actors():
+        return []
+    if any(is_common_word(w) or w.isupper() or not w[0].isupper() for w in names):
+        return []
+    return [ActorHit("place", " ".join(names), run[0].start, run[-1].end)]
 
 
 def _next_paren(text: str, end: int) -> int:
@@ -337,4 +442,5 @@ def _is_office_word(tok: _Tok, covered) -> bool:
         or _covered_kind(tok, covered) is not None
         or w.lower() in _places()
         or (w.isupper() and len(w) > 1)
+        or is_derived_word(w)  # "Menko Perekonomian Airlangga": an affixed word is the office, not a name
     )

@@ -92,7 +92,14 @@ def _extract_group(parts: list[tuple[str, int | None, str, bool]]) -> list[Menti
         out.extend(_topic_mentions(part, rank, text))
     resolve = _person_resolver([h for _, _, _, h in actor_hits if h.kind == "person"])
     actor_hits.extend(_known_names_in_headlines(parts, actor_hits))
+    org_spans = {(part, rank): [(h.start, h.end) for p, r, _, h in actor_hits if h.kind == "organization" and (p, r) == (part, rank)]
+                 for part, rank, _, _ in parts}
+    # A country inside an organisation's name ("Garuda Indonesia", "Bank Indonesia") is not a mention of it.
+    out = [m for m in out if m.kind != "country" or not any(s <= m.start and m.end <= e for s, e in org_spans.get((m.part, m.trending_rank), []))]
     for part, rank, text, hit in actor_hits:
+        if hit.kind == "place":
+            out.append(Mention(part, rank, "place", hit.name, hit.code, hit.start, hit.end, text))
+            continue
         name = hit.name if hit.kind == "organization" else resolve(hit)
         if name is None:
             continue

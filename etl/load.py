@@ -54,11 +54,11 @@ _SCHEMAS = {
         ("entity", pa.string()), ("entity_code", pa.string()), ("n", pa.int32()), ("event_date", pa.date32()),
         ("outlet", pa.string()), ("story_id", pa.string()),
     ]),
-    "mention_evidence": pa.schema([
-        ("article_id", pa.string()), ("part", pa.string()), ("trending_rank", pa.int32()), ("kind", pa.string()),
-        ("entity", pa.string()), ("start_offset", pa.int32()), ("end_offset", pa.int32()),
-    ]),
 }
+_EVIDENCE_SCHEMA = pa.schema([
+    ("article_id", pa.string()), ("part", pa.string()), ("trending_rank", pa.int32()), ("kind", pa.string()),
+    ("entity", pa.string()), ("start_offset", pa.int32()), ("end_offset", pa.int32()),
+])
 
 
 @dataclass
@@ -253,14 +253,19 @@ def load_paths(
     progress: bool | None = None,
     options: TableOptions | None = None,
     workers: int | None = None,
+    evidence: bool = False,
 ) -> LoadReport:
-    """Load every input under `paths` into the warehouse at `db` (or $MEDIA_DB)."""
+    """Load every input under `paths` into the warehouse at `db` (or $MEDIA_DB).
+
+    evidence=True also keeps every occurrence's offsets in mention_evidence (about 400 bytes an
+    article); without it they can be recomputed from the stored text, as extraction is deterministic.
+    """
     started = time.perf_counter()
     started_at = datetime.now(timezone.utc)
     paths = [str(p) for p in paths]
     files, problems = discover(paths)
     report = LoadReport(files_seen=len(files), problems=problems)
-    fingerprint = extractor_fingerprint()
+    fingerprint = extractor_fingerprint() + ("+evidence" if evidence else "")
     workers = workers or _default_workers()
     if progress is None:
         progress = sys.stderr.isatty()
@@ -270,7 +275,7 @@ def load_paths(
 
         bar = tqdm(unit="row", desc="loading", total=None)
 
-    state = _LoadState(db, report)
+    state = _LoadState(db, report, evidence)
     pool = None
     in_flight: deque = deque()
     try:
@@ -300,6 +305,16 @@ def load_paths(
     report.seconds = time.perf_counter() - started
     _write_report(db, report, paths, started_at)
     return report
+
+
+# The loader's share of memory; the rest of the 2 GB budget is the workers'.
+LOAD_MEMORY_LIMIT = "512MB"
+
+
+def _connect_for_load(db):
+    con = warehouse.connect(db)
+    con.execute(f"SET memory_limit = '{LOAD_MEMORY_LIMIT}'")
+    return con
 
 
 def _warm() -> None:
@@ -335,24 +350,27 @@ def _note_problem(report: LoadReport, problem: FileProblem, counts_as_row: bool)
 class _LoadState:
     """What this load has seen, so that a second copy of an input or an article counts once."""
 
-    def __init__(self, db, report: LoadReport) -> None:
+    def __init__(self, db, report: LoadReport, evidence: bool = False) -> None:
         self.db = db
         self.report = report
-        self.seen_hashes: set[str] = set()
-        self.seen_ids: set[str] = set()
+        self.evidence = evidence
+        # 64-bit prefixes as ints: a million of them take ~70 MB, the hex strings three times that.
+        self.seen_hashes: set[int] = set()
+        self.seen_ids: set[int] = set()
 
     def filter_new(self, chunk: list[_Item]) -> list[_Item]:
         """Drop inputs already in the warehouse (same hash) or already met in this load."""
         fresh: list[_Item] = []
         for item in chunk:
-            if item.input_hash in self.seen_hashes:
+            key = int(item.input_hash[:16], 16)
+            if key in self.seen_hashes:
                 self.report.duplicates += 1
             else:
-                self.seen_hashes.add(item.input_hash)
+                self.seen_hashes.add(key)
                 fresh.append(item)
         if not fresh:
             return []
-        con = warehouse.connect(self.db)
+        con = _connect_for_load(self.db)
         try:
             con.register("batch_hashes", pa.table({"content_hash": [i.input_hash for i in fresh]}))
             known = dict(con.execute(
@@ -365,10 +383,10 @@ class _LoadState:
             article_id = known.get(item.input_hash)
             if article_id is None:
                 todo.append(item)
-            elif article_id in self.seen_ids:
+            elif int(article_id, 16) in self.seen_ids:
                 self.report.duplicates += 1
             else:
-                self.seen_ids.add(article_id)
+                self.seen_ids.add(int(article_id, 16))
                 self.report.unchanged += 1
         return todo
 
@@ -378,10 +396,10 @@ class _LoadState:
             if isinstance(result, FileProblem):
                 _note_problem(self.report, result, counts_as_row=True)
                 continue
-            if result.article_id in self.seen_ids:
+            if int(result.article_id, 16) in self.seen_ids:
                 self.report.duplicates += 1
                 continue
-            self.seen_ids.add(result.article_id)
+            self.seen_ids.add(int(result.article_id, 16))
             for w in result.warnings:
                 reason = w.split(":", 1)[0]
                 self.report.warned[reason] += 1
@@ -389,11 +407,11 @@ class _LoadState:
                 self.report.problems.append(FileProblem(item.source, where + w, "warning", item.row_number, reason))
             batch.append((item, result))
         if batch:
-            _write_batch(self.db, batch, self.report)
+            _write_batch(self.db, batch, self.report, self.evidence)
 
 
-def _write_batch(db, batch: list[tuple[_Item, ArticleBundle]], report: LoadReport) -> None:
-    con = warehouse.connect(db)
+def _write_batch(db, batch: list[tuple[_Item, ArticleBundle]], report: LoadReport, evidence: bool = False) -> None:
+    con = _connect_for_load(db)
     try:
         ids = [b.article_id for _, b in batch]
         con.register("batch_ids", pa.table({"article_id": ids}))
@@ -403,7 +421,7 @@ def _write_batch(db, batch: list[tuple[_Item, ArticleBundle]], report: LoadRepor
         con.execute("BEGIN TRANSACTION")
         try:
             stories = assign_stories(con, [b.article for _, b in batch])
-            rows = {name: [] for name in _SCHEMAS}
+            rows = {name: [] for name in [*_SCHEMAS, "mention_evidence"]}
             for _, b in batch:
                 story = stories[b.article_id]
                 b.article["story_id"] = story
@@ -416,7 +434,8 @@ def _write_batch(db, batch: list[tuple[_Item, ArticleBundle]], report: LoadRepor
                     m["event_date"] = observed.get(m["trending_rank"]) or day if is_trending else day
                     m["outlet"], m["story_id"] = outlet, story
                 rows["mentions"].extend(b.mentions)
-                rows["mention_evidence"].extend(b.evidence)
+                if evidence:
+                    rows["mention_evidence"].extend(b.evidence)
             now = datetime.now(timezone.utc)
             versions = pa.table({
                 "article_id": ids,
@@ -424,9 +443,13 @@ def _write_batch(db, batch: list[tuple[_Item, ArticleBundle]], report: LoadRepor
                 "fetched_at": pa.array([b.fetched_at for _, b in batch], pa.timestamp("us", tz="UTC")),
                 "loaded_at": pa.array([now] * len(batch), pa.timestamp("us", tz="UTC")),
             })
-            for name in [*_SCHEMAS, "article_versions"]:
-                con.execute(f"DELETE FROM {name} WHERE article_id IN (SELECT article_id FROM batch_ids)")
-            for name, schema in _SCHEMAS.items():
+            if present:
+                # Only updated articles have old rows; deleting for new ones too fragmented the file.
+                con.register("updated_ids", pa.table({"article_id": sorted(present)}))
+                for name in [*_SCHEMAS, "mention_evidence", "article_versions"]:
+                    con.execute(f"DELETE FROM {name} WHERE article_id IN (SELECT article_id FROM updated_ids)")
+            tables = dict(_SCHEMAS, mention_evidence=_EVIDENCE_SCHEMA) if evidence else _SCHEMAS
+            for name, schema in tables.items():
                 con.register("incoming", _to_arrow(rows[name], schema))
                 con.execute(f"INSERT INTO {name} BY NAME SELECT * FROM incoming")
                 con.unregister("incoming")
@@ -474,5 +497,14 @@ def _write_report(db, report: LoadReport, paths: list[str], started_at: datetime
             })
             con.register("incoming_errors", errors)
             con.execute("INSERT INTO load_errors BY NAME SELECT * FROM incoming_errors")
+        if report.added or report.updated:
+            con.execute("BEGIN TRANSACTION")
+            con.execute("DELETE FROM entity_totals")
+            con.execute(
+                "INSERT INTO entity_totals SELECT kind, entity, count(DISTINCT (article_id, coalesce(trending_rank, 0))) "
+                "FROM mentions GROUP BY kind, entity"
+            )
+            con.execute("COMMIT")
+        con.execute("CHECKPOINT")
     finally:
         con.close()

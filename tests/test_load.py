@@ -19,7 +19,7 @@ def rows(db, sql):
 
 
 def test_seed_load_meets_the_contract(db_path):
-    report = load_paths([SEEDS], db=db_path)
+    report = load_paths([SEEDS], db=db_path, evidence=True)
     assert (report.added, report.failed) == (1, 0)
     [a] = rows(db_path, "SELECT title, photo_credit, dateline, body, published_date, url, outlet FROM articles")
     assert a[0] == "Tiongkok dan Interpol Bertekad Perkuat Kerja Sama Penegakan Hukum"
@@ -38,7 +38,9 @@ def test_seed_load_meets_the_contract(db_path):
     assert {("body", "CN"), ("body", "FR"), ("trending", "ID")} <= {(p, c) for p, _, k, _, c in mentions if k == "country"}
     persons = {e for _, _, k, e, _ in mentions if k == "person"}
     assert not persons & {"Gao Jing", "Kamis", "Lyon", "Foto", "Berita Trending"}
-    assert rows(db_path, "SELECT count(*) FROM mention_evidence")[0][0] > 0
+    evidence = rows(db_path, "SELECT e.start_offset, e.end_offset, a.body FROM mention_evidence e JOIN articles a "
+                             "USING (article_id) WHERE e.entity = 'Bruno Retailleau' AND e.part = 'body'")
+    assert evidence and all(body[s:e] == "Bruno Retailleau" for s, e, body in evidence)
 
 
 def test_loading_twice_changes_nothing(db_path):

@@ -93,6 +93,14 @@ CREATE TABLE IF NOT EXISTS load_errors (
     reason      VARCHAR
 );
 
+-- Internal: per entity, how many items mention it; rebuilt at the end of every load so that the
+-- dashboard's picker does not aggregate every mention on each start.
+CREATE TABLE IF NOT EXISTS entity_totals (
+    kind        VARCHAR NOT NULL,
+    entity      VARCHAR NOT NULL,
+    items       BIGINT NOT NULL
+);
+
 -- Warehouses made before a column existed get it here (DuckDB adds columns in place).
 ALTER TABLE articles ADD COLUMN IF NOT EXISTS category VARCHAR;
 ALTER TABLE articles ADD COLUMN IF NOT EXISTS author VARCHAR;
