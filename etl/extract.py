@@ -175,7 +175,9 @@ def _contains(words: list[str], part: list[str]) -> bool:
 
 def _topic_mentions(part: str, rank: int | None, text: str) -> list[Mention]:
     hits = find_topic_keywords(text)
-    by_code = Counter(h.code for h in hits)
+    by_code: Counter = Counter()
+    for h in hits:
+        by_code[h.code] += h.weight
     names = topics()
     out = []
     for h in hits:

@@ -22,6 +22,7 @@ class TopicHit:
     keyword: str
     start: int
     end: int
+    weight: float = 1.0
 
 
 @lru_cache(maxsize=1)
@@ -32,14 +33,15 @@ def topics() -> dict[str, Topic]:
 @lru_cache(maxsize=1)
 def _automaton():
     auto = ahocorasick.Automaton()
-    by_key: dict[str, list[str]] = {}
+    by_key: dict[str, list[tuple[str, float]]] = {}
     for row in lexicons.rows("topics.csv"):
-        for kw in row["keywords"].split(";"):
-            kw = kw.strip().lower()
+        for item in row["keywords"].split(";"):
+            kw, _, weight = item.strip().lower().partition(":")
+            kw = kw.strip()
             if kw:
                 by_key.setdefault(kw, [])
-                if row["code"] not in by_key[kw]:
-                    by_key[kw].append(row["code"])
+                if row["code"] not in [c for c, _ in by_key[kw]]:
+                    by_key[kw].append((row["code"], float(weight) if weight else 1.0))
     for kw, codes in by_key.items():
         auto.add_word(kw, (kw, tuple(codes)))
     auto.make_automaton()
@@ -56,7 +58,7 @@ def find_topic_keywords(text: str) -> list[TopicHit]:
             continue
         if end < len(low) and low[end].isalnum():
             continue
-        out.extend(TopicHit(code, kw, start, end) for code in codes)
+        out.extend(TopicHit(code, kw, start, end, weight) for code, weight in codes)
     return out
 
 
@@ -77,7 +79,7 @@ def score_topics(title: str, body: str) -> list[TopicScore]:
     words: dict[str, dict[str, int]] = {}
     for text, weight in ((title or "", TITLE_WEIGHT), (body or "", 1.0)):
         for hit in find_topic_keywords(text):
-            weights[hit.code] = weights.get(hit.code, 0.0) + weight
+            weights[hit.code] = weights.get(hit.code, 0.0) + weight * hit.weight
             counts = words.setdefault(hit.code, {})
             counts[hit.keyword] = counts.get(hit.keyword, 0) + 1
     names = topics()
