@@ -266,11 +266,14 @@ def find_actors(text: str, headline: bool | None = None) -> list[ActorHit]:
 
 
 def _drop_nested(hits: list[ActorHit]) -> list[ActorHit]:
-    """A listed place inside a longer organisation or place (`Polres Sleman`, `Kabupaten Sleman`) goes."""
+    """A place inside a longer organisation or place (`Polres Sleman`, `Kabupaten Sleman`) goes, and so
+    does an organisation inside a longer one (`Pertamina` in `PT Pertamina Patra Niaga`)."""
     out: list[ActorHit] = []
     for h in hits:
-        if h.kind == "place" and any(o.start <= h.start and h.end <= o.end and o is not h and (o.end - o.start) > (h.end - h.start)
-                                     for o in hits if o.kind in ("organization", "place")):
+        if h.kind in ("place", "organization") and any(
+            o.start <= h.start and h.end <= o.end and o is not h and (o.end - o.start) > (h.end - h.start)
+            for o in hits if o.kind in ("organization", "place") and (h.kind == "place" or o.kind == "organization")
+        ):
             continue
         out.append(h)
     return out
@@ -312,7 +315,9 @@ def _classify_run(run, text, covered, acronyms, headline) -> list[ActorHit]:
             return _cued_place(run, text, covered, headline)
     # An organisation opened by its head word, unless a listed organisation already covers it.
     if _match_prefix(words, 0, _multiword("org_heads.txt")) and len(run) > 1:
-        if any(_covered_kind(t, covered) == "org" for t in run):
+        # "PT Pertamina" is the listed Pertamina; "PT Pertamina Patra Niaga" is another company.
+        head_len = _match_prefix(words, 0, _multiword("org_heads.txt"))
+        if all(_covered_kind(t, covered) == "org" for t in run[head_len:]):
             return []
         acr = acronyms.get(_next_paren(text, run[-1].end))
         if acr:
@@ -345,8 +350,13 @@ def _classify_run(run, text, covered, acronyms, headline) -> list[ActorHit]:
     if len(run) >= 2 and not _match_prefix(words, 0, _titles()) and _ends_with_tail(words) and not headline:
         if not any(_covered_kind(t, covered) for t in run):
             return [ActorHit("organization", text[run[0].start : run[-1].end], run[0].start, run[-1].end)]
-    # Titles and the office that follows them.
+    # Titles and the office that follows them. A place or unit before the title ("Sleman Letkol Inf
+    # Bambang", after "Dandim 0732") belongs to the office too.
     i, titled = 0, False
+    for j in range(1, min(len(run), 4)):
+        if _match_prefix(words, j, _titles()) and all(_covered_kind(t, covered) or t.text.isupper() for t in run[:j]):
+            i = j
+            break
     while i < len(run):
         n = _match_prefix(words, i, _titles())
         if n:
@@ -359,6 +369,10 @@ def _classify_run(run, text, covered, acronyms, headline) -> list[ActorHit]:
     name_toks = run[i:]
     if headline and not titled:
         return []
+    if not titled:
+        # "RI Joko Widodo" (after "Presiden ke-7"): a leading acronym or place is not part of the name.
+        while len(name_toks) > 1 and (_covered_kind(name_toks[0], covered) or (name_toks[0].text.isupper() and len(name_toks[0].text) > 1)):
+            name_toks = name_toks[1:]
     if headline:
         # In Title Case text the name ends at the first ordinary word ("Armuji Sebut Warga ...").
         cut = len(name_toks)

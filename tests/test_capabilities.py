@@ -1,0 +1,192 @@
+"""Extraction capabilities (issue 3), each on real Indonesian news sentences."""
+from __future__ import annotations
+
+import pytest
+
+from etl.extract import extract_article
+from etl.records import bundle_from_page
+from etl.topics import score_topics, topics
+
+
+def found(body: str, title: str = "", kinds=("person", "organization", "country", "place")) -> set[tuple[str, str]]:
+    return {(m.kind, m.entity) for m in extract_article(title, None, body, []) if m.kind in kinds}
+
+
+def people(body: str, title: str = "") -> set[str]:
+    return {e for k, e in found(body, title) if k == "person"}
+
+
+# ---------------------------------------------------------------------------------------------
+# Persons: titles, ranks, honorifics and degrees go; the name stays whole.
+
+
+@pytest.mark.parametrize("sentence, name", [
+    ("Presiden Prabowo Subianto membuka sidang kabinet di Istana Negara.", "Prabowo Subianto"),
+    ("Wapres Gibran Rakabuming Raka meninjau dapur MBG di Solo, Senin (5/5/2025).", "Gibran Rakabuming Raka"),
+    ("Menteri Keuangan Sri Mulyani Indrawati menyampaikan APBN masih sehat.", "Sri Mulyani Indrawati"),
+    ("Menko Perekonomian Airlangga Hartarto menyebut ekspor naik.", "Airlangga Hartarto"),
+    ("Wakil Ketua DPR Sufmi Dasco Ahmad menerima delegasi buruh.", "Sufmi Dasco Ahmad"),
+    ("Gubernur Jawa Tengah Ahmad Luthfi meninjau banjir di Demak.", "Ahmad Luthfi"),
+    ("Bupati Sleman Harda Kiswaya meresmikan pasar rakyat.", "Harda Kiswaya"),
+    ("Wali Kota Yogyakarta Hasto Wardoyo hadir dalam acara itu.", "Hasto Wardoyo"),
+    ("Kapolri Jenderal Listyo Sigit Prabowo memimpin apel pasukan.", "Listyo Sigit Prabowo"),
+    ("Kapolda DIY Irjen Pol Suwondo Nainggolan meminta jajarannya waspada.", "Suwondo Nainggolan"),
+    ("Kapolres Sleman AKBP Edy Bagus Sumantri mengatakan pelaku sudah ditangkap.", "Edy Bagus Sumantri"),
+    ("Kasat Reskrim Polresta Sleman AKP Wahyu Agha Ari Septyan menuturkan perkara naik ke penyidikan.", "Wahyu Agha Ari Septyan"),
+    ("Panglima TNI Jenderal TNI Agus Subiyanto menghadiri upacara di Jakarta.", "Agus Subiyanto"),
+    ("Kepala Badan Gizi Nasional (BGN) Dadan Hindayana mengatakan dapur bertambah.", "Dadan Hindayana"),
+    ("Direktur Utama PT Pertamina Simon Aloysius Mantiri meninjau kilang Balikpapan.", "Simon Aloysius Mantiri"),
+    ("Sekjen PDI-P Hasto Kristiyanto diperiksa penyidik.", "Hasto Kristiyanto"),
+    ("Kombes Pol Ade Ary Syam Indradi menjelaskan kronologi kejadian.", "Ade Ary Syam Indradi"),
+    ("Dandim 0732 Sleman Letkol Inf Bambang Setyo mengatakan TNI siap membantu.", "Bambang Setyo"),
+    ("Bantuan diserahkan kepada Bapak Sugeng Riyadi dan Ibu Sri Wahyuni.", "Sugeng Riyadi"),
+    ("Warga mengadu kepada Pak Ganjar Pranowo soal jalan rusak.", "Ganjar Pranowo"),
+    ("Hj. Siti Aminah menyerahkan bantuan beras.", "Siti Aminah"),
+    ("Prof. Dr. Ir. Budi Santoso, M.Si. menjadi pembicara utama.", "Budi Santoso"),
+    ("Dr. H. Ahmad Fauzi, S.H., M.H. membacakan putusan.", "Ahmad Fauzi"),
+])
+def test_titles_ranks_honorifics_and_degrees_are_stripped(sentence, name):
+    assert name in people(sentence)
+    assert not any(p != name and name in p for p in people(sentence))  # no "Irjen Pol Suwondo ..."
+
+
+@pytest.mark.parametrize("sentence, name", [
+    ("Putra Mahkota Arab Saudi Mohammed bin Salman menerima Presiden Prabowo.", "Mohammed bin Salman"),
+    ("Siti Rahmawati binti Abdullah dipulangkan ke kampung halamannya.", "Siti Rahmawati binti Abdullah"),
+    ("Presiden Interpol Ahmed Nasser Al-Raisi membuka sidang umum di Lyon.", "Ahmed Nasser Al-Raisi"),
+    ("Pelatih Louis van Gaal memuji pemain keturunan Indonesia.", "Louis van Gaal"),
+    ("Bek Timnas Indonesia Kevin Diks bermain di Jerman. Penyerang Ole Romeny mencetak gol.", "Kevin Diks"),
+])
+def test_names_with_connectors(sentence, name):
+    assert name in people(sentence)
+
+
+def test_short_form_merges_into_the_full_name_within_an_article():
+    body = ("Menteri Keamanan Publik Tiongkok Wang Xiaohong bertemu Sekjen Interpol Valdecy Urquiza. "
+            "Wang mengatakan kerja sama diperkuat. Urquiza menyambut baik.")
+    ms = [m for m in extract_article("", None, body, []) if m.kind == "person"]
+    assert {m.entity for m in ms} == {"Wang Xiaohong", "Valdecy Urquiza"}
+    assert sum(m.entity == "Wang Xiaohong" for m in ms) == 2
+
+
+def test_alias_file_makes_one_person_across_articles():
+    a = people("Mantan Presiden Jokowi menghadiri acara di Solo.")
+    b = people("Presiden ke-7 RI Joko Widodo menerima tamu di Solo.")
+    c = people("Ketua Umum PKB Muhaimin Iskandar bertemu kader. Cak Imin mengatakan koalisi solid.")
+    d = people("Wakil Ketua DPR Cak Imin menanggapi kritik itu.")
+    assert a == b == {"Joko Widodo"}
+    assert c == d == {"Muhaimin Iskandar"}
+
+
+def test_single_name_is_kept_with_a_speech_cue_only():
+    assert "Luhut" in people('"Kita harus cepat," kata Luhut di Jakarta.')
+    assert people("Sleman Bersih Sampah.") == set()
+
+
+# ---------------------------------------------------------------------------------------------
+# Organisations
+
+
+def test_acronym_and_long_form_are_one_organisation():
+    body = ("Badan Gizi Nasional (BGN) menambah 500 dapur. Menurut BGN, jumlah penerima manfaat naik. "
+            "PT Kereta Api Indonesia (KAI) menambah perjalanan, kata KAI.")
+    orgs = {e for k, e in found(body) if k == "organization"}
+    assert orgs == {"BGN", "KAI"}
+
+
+@pytest.mark.parametrize("sentence, org", [
+    ("Kementerian Keuangan mencairkan anggaran MBG.", "Kemenkeu"),  # canonical name from organizations.csv
+    ("Polres Bantul menangkap dua pelaku curanmor.", "Polres Bantul"),
+    ("Polda Jawa Tengah menggelar Operasi Patuh Candi.", "Polda Jawa Tengah"),
+    ("Partai Golkar menggelar musyawarah nasional.", "Partai Golkar"),
+    ("PT Pertamina Patra Niaga menjamin stok BBM aman.", "PT Pertamina Patra Niaga"),
+    ("Universitas Negeri Yogyakarta membuka jalur mandiri.", "UNY"),
+    ("Institut Pertanian Stiper membuka program baru.", "Institut Pertanian Stiper"),
+    ("PSS Sleman menang 2-1 atas PSM Makassar.", "PSS Sleman"),
+    ("Perserikatan Bangsa-Bangsa (PBB) mengecam serangan itu.", "Perserikatan Bangsa-Bangsa (PBB)"),
+    ("Maskapai Garuda Indonesia menambah penerbangan haji.", "Garuda Indonesia"),
+    ("Manajemen Blue Bird Group menaikkan tarif.", "Blue Bird"),
+])
+def test_kinds_of_organisations(sentence, org):
+    assert ("organization", org) in found(sentence)
+
+
+def test_listed_long_and_short_forms_are_one_organisation():
+    assert found("Kemenkeu mencairkan anggaran.") == found("Kementerian Keuangan mencairkan anggaran.") == {("organization", "Kemenkeu")}
+
+
+def test_country_inside_an_organisation_name_is_not_a_mention_of_it():
+    assert ("country", "Indonesia") not in found("Maskapai Garuda Indonesia menambah penerbangan haji.")
+    assert ("country", "Indonesia") in found("Wisatawan asing kembali ke Indonesia.")
+
+
+# ---------------------------------------------------------------------------------------------
+# Countries and places
+
+
+def test_cldr_names_aliases_and_demonyms():
+    f = found("Dua WN Australia dan seorang warga Jepang ditangkap. Pemerintah Tiongkok, AS dan Prancis bereaksi.")
+    assert {("country", "Australia"), ("country", "Jepang"), ("country", "Tiongkok"), ("country", "Amerika Serikat"),
+            ("country", "Prancis")} <= f
+
+
+def test_inggris_as_a_language_is_not_a_country():
+    assert not any(k == "country" for k, _ in found("Ia fasih berbahasa Inggris dan menulis dalam bahasa Jepang."))
+    assert ("country", "Inggris") in found("Perdana Menteri Inggris Keir Starmer tiba di Jakarta.")
+
+
+def test_papua_province_is_not_papua_new_guinea():
+    f = found("Gubernur Papua Mathius Fakhiri meninjau banjir. Papua Nugini menutup perbatasan.")
+    assert ("place", "Papua") in f and ("country", "Papua Nugini") in f
+    assert ("country", "Papua Nugini") not in found("Banjir melanda Papua sejak Senin.")
+
+
+def test_a_city_is_a_place_in_its_country_not_a_country_mention():
+    ms = [m for m in extract_article("", None, "Wisatawan dari Paris dan Tokyo memadati Malioboro.", [])]
+    places = {(m.entity, m.entity_code) for m in ms if m.kind == "place"}
+    assert {("Paris", "FR"), ("Tokyo", "JP"), ("Malioboro", "ID")} <= places
+    assert not any(m.kind == "country" for m in ms)
+
+
+# ---------------------------------------------------------------------------------------------
+# Topics
+
+
+def test_seventeen_iptc_topics_from_an_editable_file():
+    assert len(topics()) == 17
+    assert all(code.startswith("medtop:") for code in topics())
+
+
+def test_several_topics_with_scores_and_their_triggers():
+    scores = score_topics(
+        "Banjir Rendam Demak, Ribuan Warga Mengungsi",
+        "Banjir setinggi satu meter merendam rumah warga dan SD Negeri 2 Demak. BPBD mengevakuasi warga ke "
+        "pengungsian. Guru tetap mengajar siswa di tenda darurat. Hujan deras diperkirakan BMKG masih turun.",
+    )
+    by_code = {s.code: s for s in scores}
+    assert scores[0].code == "medtop:03000000"  # disaster first
+    assert "medtop:05000000" in by_code and "medtop:17000000" in by_code  # education and weather too
+    assert "banjir" in by_code["medtop:03000000"].triggers
+    assert scores == sorted(scores, key=lambda s: -s.score)
+
+
+# ---------------------------------------------------------------------------------------------
+# Boilerplate
+
+
+def test_boilerplate_produces_no_mentions():
+    page = (
+        "Warga Sleman Gotong Royong Bersihkan Sungai\n"
+        "Foto: ANTARA/Andreas Fitri AtmokoSLEMAN - Ratusan warga membersihkan Sungai Gajah Wong, Minggu "
+        "(4/5/2025). Kepala Desa Caturtunggal Agus Santoso memimpin kegiatan itu.\n"
+        "Baca Juga: Prabowo Subianto Resmikan Jembatan Baru di Kulon Progo\n"
+        "SCROLL TO CONTINUE WITH CONTENT\n"
+        "Kegiatan itu diikuti relawan dan pelajar.\n"
+        "Editor: Budi Hartono PT Badan Penerbit Kedaulatan Rakyat Jl. Margo utomo No. 40 Gowongan Jetis "
+        "Yogyakarta 55232 (0274) 565685\n"
+    )
+    b = bundle_from_page(page, "x.txt", {})
+    entities = {m["entity"] for m in b.mentions}
+    assert "Agus Santoso" in entities
+    for junk in ["Andreas Fitri Atmoko", "Prabowo Subianto", "Budi Hartono", "Kulon Progo", "SCROLL", "Gowongan"]:
+        assert not any(junk in e for e in entities), junk
