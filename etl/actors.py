@@ -117,6 +117,11 @@ def find_places(text: str) -> list[tuple[str, str | None, int, int]]:
 
 
 @lru_cache(maxsize=1)
+def _person_alias_forms() -> frozenset[str]:
+    return frozenset(r["alias"] for r in lexicons.rows("person_aliases.csv"))
+
+
+@lru_cache(maxsize=1)
 def _speech_verbs() -> frozenset[str]:
     return lexicons.word_set("speech_verbs.txt")
 
@@ -389,6 +394,8 @@ def _classify_run(run, text, covered, acronyms, headline) -> list[ActorHit]:
     if any(_covered_kind(t, covered) for t in name_toks):
         return []
     names = [t.text for t in name_toks]
+    if " ".join(names) in _person_alias_forms():  # "SBY", "Cak Imin": listed in person_aliases.csv
+        return [ActorHit("person", " ".join(names), name_toks[0].start, name_toks[-1].end, True)]
     if not all(_name_token_ok(w, k == len(names) - 1) for k, w in enumerate(names)):
         return []
     name = " ".join(names)

@@ -76,6 +76,7 @@ def test_alias_file_makes_one_person_across_articles():
     d = people("Wakil Ketua DPR Cak Imin menanggapi kritik itu.")
     assert a == b == {"Joko Widodo"}
     assert c == d == {"Muhaimin Iskandar"}
+    assert people("Kata SBY, demokrasi harus dijaga.") == {"Susilo Bambang Yudhoyono"}
 
 
 def test_single_name_is_kept_with_a_speech_cue_only():
