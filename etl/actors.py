@@ -305,7 +305,7 @@ def _classify_run(run, text, covered, acronyms, headline) -> list[ActorHit]:
     while run and _sentence_initial(text, run[0].start) or (run and words[0].lower() in _STOP_OPENERS):
         w = words[0]
         # A bare root word ("Wang") stays: extract.py keeps it only as a short form of a full name.
-        if w.lower() in _STOP_OPENERS or is_derived_word(w):
+        if w.lower() in _STOP_OPENERS or w.lower() in _speech_verbs() or is_derived_word(w):
             run, words = run[1:], words[1:]
             continue
         break
