@@ -92,28 +92,34 @@ def _places() -> frozenset[str]:
 def _place_automaton():
     auto = ahocorasick.Automaton()
     for name, code in place_countries().items():
-        auto.add_word(name, (name, code))
+        auto.add_word(name, (name, (name, code)))
     auto.make_automaton()
     return auto
 
 
-def find_places(text: str) -> list[tuple[str, str | None, int, int]]:
-    """Listed places as case-sensitive whole words, longest first: (name, country code, start, end)."""
+def _whole_word_matches(automaton, text: str) -> list[tuple[int, int, object]]:
+    """Case-sensitive whole-word matches of an automaton whose values are (form, payload), longest
+    first and not overlapping: (start, end, payload)."""
     hits = []
-    for end_idx, (name, code) in _place_automaton().iter(text):
-        start, end = end_idx - len(name) + 1, end_idx + 1
+    for end_idx, (form, payload) in automaton.iter(text):
+        start, end = end_idx - len(form) + 1, end_idx + 1
         if start > 0 and (text[start - 1].isalnum() or text[start - 1] == "-"):
             continue
         if end < len(text) and (text[end].isalnum() or text[end] == "-"):
             continue
-        hits.append((start, end, name, code))
+        hits.append((start, end, payload))
     hits.sort(key=lambda h: (h[0], -(h[1] - h[0])))
     out, last_end = [], -1
-    for start, end, name, code in hits:
+    for start, end, payload in hits:
         if start >= last_end:
-            out.append((name, code, start, end))
+            out.append((start, end, payload))
             last_end = end
     return out
+
+
+def find_places(text: str) -> list[tuple[str, str | None, int, int]]:
+    """Listed places as case-sensitive whole words, longest first: (name, country code, start, end)."""
+    return [(name, code, start, end) for start, end, (name, code) in _whole_word_matches(_place_automaton(), text)]
 
 
 @lru_cache(maxsize=1)
@@ -163,23 +169,12 @@ def _match_prefix(words: list[str], i: int, table) -> int:
 
 def find_orgs_listed(text: str) -> list[tuple[str, int, int]]:
     """Listed organisations (organizations.csv), case-sensitive whole words, longest first."""
-    hits = []
-    for end_idx, (form, canonical) in _org_automaton().iter(text):
-        start, end = end_idx - len(form) + 1, end_idx + 1
-        if start > 0 and (text[start - 1].isalnum() or text[start - 1] == "-"):
+    out: list[tuple[str, int, int]] = []
+    for start, end, canonical in _whole_word_matches(_org_automaton(), text):
+        # "Organisasi ... Internasional (Interpol)": the bracketed acronym repeats the same mention.
+        if out and out[-1][0] == canonical and text[out[-1][2] : start].strip() == "(":
             continue
-        if end < len(text) and (text[end].isalnum() or text[end] == "-"):
-            continue
-        hits.append((start, end, canonical))
-    hits.sort(key=lambda h: (h[0], -(h[1] - h[0])))
-    out, last_end = [], -1
-    for start, end, canonical in hits:
-        if start >= last_end:
-            # "Organisasi ... Internasional (Interpol)": the bracketed acronym repeats the same mention.
-            if out and out[-1][0] == canonical and text[last_end:start].strip() == "(":
-                continue
-            out.append((canonical, start, end))
-            last_end = end
+        out.append((canonical, start, end))
     return out
 
 

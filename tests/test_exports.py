@@ -5,7 +5,6 @@ import csv
 import json
 from datetime import date
 
-import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
@@ -30,12 +29,7 @@ BODY_BAHLIL = (
 )
 
 
-def q(db, sql):
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
+from .test_load import rows as q
 
 
 def write_csv(path, header, rows, bom=False):
