@@ -354,58 +354,82 @@ def _note_problem(report: LoadReport, problem: FileProblem, counts_as_row: bool)
 
 
 class _LoadState:
-    """What this load has seen, so that a second copy of an input or an article counts once."""
+    """What this load has seen, so that a second copy of an input or an article counts once.
+
+    The warehouse remembers it, not this process: article_versions.run_id says which load last wrote
+    or met an article, so memory does not grow with the input. Only inputs in flight (submitted to
+    the workers, not yet written) are held here.
+    """
 
     def __init__(self, db, report: LoadReport, evidence: bool = False) -> None:
         self.db = db
         self.report = report
         self.evidence = evidence
-        # 64-bit prefixes as ints: a million of them take ~70 MB, the hex strings three times that.
-        self.seen_hashes: set[int] = set()
-        self.seen_ids: set[int] = set()
+        self.in_flight: set[str] = set()
 
     def filter_new(self, chunk: list[_Item]) -> list[_Item]:
         """Drop inputs already in the warehouse (same hash) or already met in this load."""
         fresh: list[_Item] = []
         for item in chunk:
-            key = int(item.input_hash[:16], 16)
-            if key in self.seen_hashes:
+            if item.input_hash in self.in_flight:
                 self.report.duplicates += 1
             else:
-                self.seen_hashes.add(key)
+                self.in_flight.add(item.input_hash)
                 fresh.append(item)
         if not fresh:
             return []
         con = _connect_for_load(self.db)
         try:
             con.register("batch_hashes", pa.table({"content_hash": [i.input_hash for i in fresh]}))
-            known = dict(con.execute(
-                "SELECT v.content_hash, v.article_id FROM article_versions v JOIN batch_hashes USING (content_hash)"
-            ).fetchall())
+            known = {h: (aid, run) for h, aid, run in con.execute(
+                "SELECT v.content_hash, v.article_id, v.run_id FROM article_versions v JOIN batch_hashes USING (content_hash)"
+            ).fetchall()}
+            todo, met = [], []
+            for item in fresh:
+                hit = known.get(item.input_hash)
+                if hit is None:
+                    todo.append(item)
+                    continue
+                self.in_flight.discard(item.input_hash)
+                if hit[1] == self.report.run_id:
+                    self.report.duplicates += 1
+                else:
+                    self.report.unchanged += 1
+                    met.append(item.input_hash)
+            if met:
+                con.register("met_hashes", pa.table({"content_hash": met}))
+                con.execute(
+                    "UPDATE article_versions SET run_id = ? WHERE content_hash IN (SELECT content_hash FROM met_hashes)",
+                    [self.report.run_id],
+                )
         finally:
             con.close()
-        todo = []
-        for item in fresh:
-            article_id = known.get(item.input_hash)
-            if article_id is None:
-                todo.append(item)
-            elif int(article_id, 16) in self.seen_ids:
-                self.report.duplicates += 1
-            else:
-                self.seen_ids.add(int(article_id, 16))
-                self.report.unchanged += 1
         return todo
 
     def write(self, built: list[tuple[_Item, ArticleBundle | FileProblem]]) -> None:
+        for item, _ in built:
+            self.in_flight.discard(item.input_hash)
+        ids = sorted({r.article_id for _, r in built if not isinstance(r, FileProblem)})
+        done: set[str] = set()
+        if ids:
+            con = _connect_for_load(self.db)
+            try:
+                con.register("built_ids", pa.table({"article_id": ids}))
+                done = {r[0] for r in con.execute(
+                    "SELECT article_id FROM article_versions JOIN built_ids USING (article_id) WHERE run_id = ?",
+                    [self.report.run_id],
+                ).fetchall()}
+            finally:
+                con.close()
         batch: list[tuple[_Item, ArticleBundle]] = []
         for item, result in built:
             if isinstance(result, FileProblem):
                 _note_problem(self.report, result, counts_as_row=True)
                 continue
-            if int(result.article_id, 16) in self.seen_ids:
+            if result.article_id in done:
                 self.report.duplicates += 1
                 continue
-            self.seen_ids.add(int(result.article_id, 16))
+            done.add(result.article_id)
             for w in result.warnings:
                 reason = w.split(":", 1)[0]
                 self.report.warned[reason] += 1
@@ -458,6 +482,7 @@ def _write_batch(db, batch: list[tuple[_Item, ArticleBundle]], report: LoadRepor
                 "content_hash": [item.input_hash for item, _ in batch],
                 "fetched_at": pa.array([b.fetched_at for _, b in batch], pa.timestamp("us", tz="UTC")),
                 "loaded_at": pa.array([now] * len(batch), pa.timestamp("us", tz="UTC")),
+                "run_id": pa.array([report.run_id] * len(batch), pa.int32()),
             })
             if present:
                 # Only updated articles have old rows; deleting for new ones too fragmented the file.

@@ -59,7 +59,8 @@ CREATE TABLE IF NOT EXISTS article_versions (
     article_id      VARCHAR PRIMARY KEY,
     content_hash    VARCHAR NOT NULL,
     fetched_at      TIMESTAMPTZ,
-    loaded_at       TIMESTAMPTZ NOT NULL
+    loaded_at       TIMESTAMPTZ NOT NULL,
+    run_id          INTEGER             -- the load that last wrote or met it (same-load duplicates)
 );
 
 CREATE SEQUENCE IF NOT EXISTS load_run_ids;
@@ -110,6 +111,7 @@ ALTER TABLE articles ADD COLUMN IF NOT EXISTS body_sig UINTEGER[];
 ALTER TABLE mentions ADD COLUMN IF NOT EXISTS event_date DATE;
 ALTER TABLE mentions ADD COLUMN IF NOT EXISTS outlet VARCHAR;
 ALTER TABLE mentions ADD COLUMN IF NOT EXISTS story_id VARCHAR;
+ALTER TABLE article_versions ADD COLUMN IF NOT EXISTS run_id INTEGER;
 ALTER TABLE load_runs ADD COLUMN IF NOT EXISTS rows_seen INTEGER;
 ALTER TABLE load_runs ADD COLUMN IF NOT EXISTS duplicates INTEGER;
 ALTER TABLE load_runs ADD COLUMN IF NOT EXISTS rows_rejected INTEGER;
