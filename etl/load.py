@@ -315,8 +315,8 @@ def load_paths(
 LOAD_MEMORY_LIMIT = "512MB"
 
 
-def _connect_for_load(db):
-    con = warehouse.connect(db)
+def _connect_for_load(db, schema: bool = False):
+    con = warehouse.connect(db, schema=schema)
     con.execute(f"SET memory_limit = '{LOAD_MEMORY_LIMIT}'")
     return con
 
@@ -409,101 +409,95 @@ class _LoadState:
     def write(self, built: list[tuple[_Item, ArticleBundle | FileProblem]]) -> None:
         for item, _ in built:
             self.in_flight.discard(item.input_hash)
-        ids = sorted({r.article_id for _, r in built if not isinstance(r, FileProblem)})
-        done: set[str] = set()
-        if ids:
-            con = _connect_for_load(self.db)
-            try:
+        # One connection per batch: every connect and close costs a catalog read and a checkpoint.
+        con = _connect_for_load(self.db)
+        try:
+            ids = sorted({r.article_id for _, r in built if not isinstance(r, FileProblem)})
+            done: set[str] = set()
+            if ids:
                 con.register("built_ids", pa.table({"article_id": ids}))
                 done = {r[0] for r in con.execute(
                     "SELECT article_id FROM article_versions JOIN built_ids USING (article_id) WHERE run_id = ?",
                     [self.report.run_id],
                 ).fetchall()}
-            finally:
-                con.close()
-        batch: list[tuple[_Item, ArticleBundle]] = []
-        for item, result in built:
-            if isinstance(result, FileProblem):
-                _note_problem(self.report, result, counts_as_row=True)
-                continue
-            if result.article_id in done:
-                self.report.duplicates += 1
-                continue
-            done.add(result.article_id)
-            for w in result.warnings:
-                reason = w.split(":", 1)[0]
-                self.report.warned[reason] += 1
-                where = f"row {item.row_number}: " if item.row_number else ""
-                problem = FileProblem(item.source, where + w, "warning", item.row_number, reason)
-                self.report.pending.append(problem)
-                if item.row_number is None:
-                    self.report.problems.append(problem)
-            batch.append((item, result))
-        if batch:
-            _write_batch(self.db, batch, self.report, self.evidence)
-        if len(self.report.pending) >= 5000:
-            # Row problems go to the warehouse as the load runs, so a million of them are not held.
-            con = _connect_for_load(self.db)
-            try:
+            batch: list[tuple[_Item, ArticleBundle]] = []
+            for item, result in built:
+                if isinstance(result, FileProblem):
+                    _note_problem(self.report, result, counts_as_row=True)
+                    continue
+                if result.article_id in done:
+                    self.report.duplicates += 1
+                    continue
+                done.add(result.article_id)
+                for w in result.warnings:
+                    reason = w.split(":", 1)[0]
+                    self.report.warned[reason] += 1
+                    where = f"row {item.row_number}: " if item.row_number else ""
+                    problem = FileProblem(item.source, where + w, "warning", item.row_number, reason)
+                    self.report.pending.append(problem)
+                    if item.row_number is None:
+                        self.report.problems.append(problem)
+                batch.append((item, result))
+            if batch:
+                _write_batch(con, batch, self.report, self.evidence)
+            if len(self.report.pending) >= 5000:
+                # Row problems go to the warehouse as the load runs, so a million of them are not held.
                 _flush_problems(con, self.report)
-            finally:
-                con.close()
+        finally:
+            con.close()
 
 
-def _write_batch(db, batch: list[tuple[_Item, ArticleBundle]], report: LoadReport, evidence: bool = False) -> None:
-    con = _connect_for_load(db)
+def _write_batch(con, batch: list[tuple[_Item, ArticleBundle]], report: LoadReport, evidence: bool = False) -> None:
+    """Write one batch in one transaction on the caller's connection."""
+    ids = [b.article_id for _, b in batch]
+    con.register("batch_ids", pa.table({"article_id": ids}))
+    present = {r[0] for r in con.execute(
+        "SELECT article_id FROM article_versions JOIN batch_ids USING (article_id)"
+    ).fetchall()}
+    con.execute("BEGIN TRANSACTION")
     try:
-        ids = [b.article_id for _, b in batch]
-        con.register("batch_ids", pa.table({"article_id": ids}))
-        present = {r[0] for r in con.execute(
-            "SELECT article_id FROM article_versions JOIN batch_ids USING (article_id)"
-        ).fetchall()}
-        con.execute("BEGIN TRANSACTION")
-        try:
-            stories = assign_stories(con, [b.article for _, b in batch])
-            rows = {name: [] for name in [*_SCHEMAS, "mention_evidence"]}
-            for _, b in batch:
-                story = stories[b.article_id]
-                b.article["story_id"] = story
-                rows["articles"].append(b.article)
-                rows["trending"].extend(b.trending)
-                day, outlet = b.article["published_date"], b.article["outlet"]
-                observed = {t["rank"]: t["observed_date"] for t in b.trending}
-                for m in b.mentions:
-                    is_trending = m["part"] == "trending"
-                    m["event_date"] = observed.get(m["trending_rank"]) or day if is_trending else day
-                    m["outlet"], m["story_id"] = outlet, story
-                rows["mentions"].extend(b.mentions)
-                if evidence:
-                    rows["mention_evidence"].extend(b.evidence)
-            now = datetime.now(timezone.utc)
-            versions = pa.table({
-                "article_id": ids,
-                "content_hash": [item.input_hash for item, _ in batch],
-                "fetched_at": pa.array([b.fetched_at for _, b in batch], pa.timestamp("us", tz="UTC")),
-                "loaded_at": pa.array([now] * len(batch), pa.timestamp("us", tz="UTC")),
-                "run_id": pa.array([report.run_id] * len(batch), pa.int32()),
-            })
-            if present:
-                # Only updated articles have old rows; deleting for new ones too fragmented the file.
-                con.register("updated_ids", pa.table({"article_id": sorted(present)}))
-                for name in [*_SCHEMAS, "mention_evidence", "article_versions"]:
-                    con.execute(f"DELETE FROM {name} WHERE article_id IN (SELECT article_id FROM updated_ids)")
-            tables = dict(_SCHEMAS, mention_evidence=_EVIDENCE_SCHEMA) if evidence else _SCHEMAS
-            for name, schema in tables.items():
-                con.register("incoming", _to_arrow(rows[name], schema))
-                con.execute(f"INSERT INTO {name} BY NAME SELECT * FROM incoming")
-                con.unregister("incoming")
-            con.register("incoming_versions", versions)
-            con.execute("INSERT INTO article_versions BY NAME SELECT * FROM incoming_versions")
-            con.execute("COMMIT")
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
-        report.updated += len(present)
-        report.added += len(batch) - len(present)
-    finally:
-        con.close()
+        stories = assign_stories(con, [b.article for _, b in batch])
+        rows = {name: [] for name in [*_SCHEMAS, "mention_evidence"]}
+        for _, b in batch:
+            story = stories[b.article_id]
+            b.article["story_id"] = story
+            rows["articles"].append(b.article)
+            rows["trending"].extend(b.trending)
+            day, outlet = b.article["published_date"], b.article["outlet"]
+            observed = {t["rank"]: t["observed_date"] for t in b.trending}
+            for m in b.mentions:
+                is_trending = m["part"] == "trending"
+                m["event_date"] = observed.get(m["trending_rank"]) or day if is_trending else day
+                m["outlet"], m["story_id"] = outlet, story
+            rows["mentions"].extend(b.mentions)
+            if evidence:
+                rows["mention_evidence"].extend(b.evidence)
+        now = datetime.now(timezone.utc)
+        versions = pa.table({
+            "article_id": ids,
+            "content_hash": [item.input_hash for item, _ in batch],
+            "fetched_at": pa.array([b.fetched_at for _, b in batch], pa.timestamp("us", tz="UTC")),
+            "loaded_at": pa.array([now] * len(batch), pa.timestamp("us", tz="UTC")),
+            "run_id": pa.array([report.run_id] * len(batch), pa.int32()),
+        })
+        if present:
+            # Only updated articles have old rows; deleting for new ones too fragmented the file.
+            con.register("updated_ids", pa.table({"article_id": sorted(present)}))
+            for name in [*_SCHEMAS, "mention_evidence", "article_versions"]:
+                con.execute(f"DELETE FROM {name} WHERE article_id IN (SELECT article_id FROM updated_ids)")
+        tables = dict(_SCHEMAS, mention_evidence=_EVIDENCE_SCHEMA) if evidence else _SCHEMAS
+        for name, schema in tables.items():
+            con.register("incoming", _to_arrow(rows[name], schema))
+            con.execute(f"INSERT INTO {name} BY NAME SELECT * FROM incoming")
+            con.unregister("incoming")
+        con.register("incoming_versions", versions)
+        con.execute("INSERT INTO article_versions BY NAME SELECT * FROM incoming_versions")
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    report.updated += len(present)
+    report.added += len(batch) - len(present)
 
 
 def _to_arrow(rows: list[dict], schema: pa.Schema) -> pa.Table:
@@ -512,7 +506,7 @@ def _to_arrow(rows: list[dict], schema: pa.Schema) -> pa.Table:
 
 
 def _start_run(db, paths: list[str], started_at: datetime) -> int:
-    con = _connect_for_load(db)
+    con = _connect_for_load(db, schema=True)
     try:
         run_id = con.execute("SELECT nextval('load_run_ids')").fetchone()[0]
         # finished_at stays NULL until the load ends: a crashed load is visible as such.

@@ -19,12 +19,18 @@ def db_path(explicit: str | os.PathLike[str] | None = None) -> Path:
     return Path(env) if env else DEFAULT_DB
 
 
-def connect(path: str | os.PathLike[str] | None = None, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+def connect(
+    path: str | os.PathLike[str] | None = None, read_only: bool = False, schema: bool = True
+) -> duckdb.DuckDBPyConnection:
+    """A connection; a write connection first applies the schema unless schema=False (a loader that
+    reconnects per batch applies it once: re-creating the views on every connection rewrote the
+    catalog each time and grew the file)."""
     target = db_path(path)
     if not read_only:
         target.parent.mkdir(parents=True, exist_ok=True)
         con = duckdb.connect(str(target))
-        ensure_schema(con)
+        if schema:
+            ensure_schema(con)
         return con
     return duckdb.connect(str(target), read_only=True)
 
