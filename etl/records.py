@@ -34,10 +34,6 @@ class ArticleBundle:
     def article_id(self) -> str:
         return self.article["article_id"]
 
-    def content_hash(self) -> str:
-        payload = json.dumps([self.article, self.trending, self.mentions], default=str, sort_keys=True)
-        return hashlib.sha1(payload.encode("utf-8")).hexdigest()
-
 
 def normalize_url(url: str) -> str:
     """Scheme, `www.`, a trailing `/amp` and tracking parameters do not make a different article."""
