@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from . import lexicons
-from .actors import ActorHit, find_actors
+from .actors import ActorHit, find_actors, org_aliases, place_countries
 from .countries import find_countries
 from .topics import find_topic_keywords, topics
 
@@ -63,14 +63,23 @@ def extract_article(
     caption: str | None,
     body: str,
     trending: list[tuple[int, str]] | None = None,
+    dateline: str | None = None,
 ) -> list[Mention]:
     """All mentions in an article. Title, caption and body share one set of names, so `Wang` in the
-    body is merged into `Wang Xiaohong`; each trending headline is its own little text."""
-    parts = [("title", None, title or "", True), ("caption", None, caption or "", False), ("body", None, body or "", False)]
+    body is merged into `Wang Xiaohong`; each trending headline is its own little text. The
+    dateline's place (`SLEMAN -`) is a place of the body."""
+    parts = [("title", None, title or "", None), ("caption", None, caption or "", False), ("body", None, body or "", False)]
     out = _extract_group(parts)
+    if dateline:
+        out.extend(_dateline_place(dateline))
     for rank, headline in trending or []:
         out.extend(_trending_mentions(rank, headline))
     return out
+
+
+def clear_caches() -> None:
+    """Forget extracted trending headlines (after the model or the lexicons changed)."""
+    _trending_mentions.cache_clear()
 
 
 @lru_cache(maxsize=50_000)
@@ -79,32 +88,43 @@ def _trending_mentions(rank: int, headline: str) -> tuple[Mention, ...]:
     return tuple(_extract_group([("trending", rank, headline, True)]))
 
 
-def _extract_group(parts: list[tuple[str, int | None, str, bool]]) -> list[Mention]:
+def _extract_group(parts: list[tuple[str, int | None, str, bool | None]]) -> list[Mention]:
     out: list[Mention] = []
     actor_hits: list[tuple[str, int | None, str, ActorHit]] = []
     for part, rank, text, headline in parts:
         if not text:
             continue
-        for hit in find_actors(text, headline=headline):
-            actor_hits.append((part, rank, text, hit))
+        hits = find_actors(text, headline=headline)
+        actor_hits.extend((part, rank, text, h) for h in hits)
+        # A country inside an organisation's or a person's name ("Garuda Indonesia") is not a mention of it.
+        named = [(h.start, h.end) for h in hits if h.kind != "place"]
         for c in find_countries(text):
-            out.append(Mention(part, rank, "country", c.name, c.code, c.start, c.end, text))
+            if not any(s <= c.start and c.end <= e for s, e in named):
+                out.append(Mention(part, rank, "country", c.name, c.code, c.start, c.end, text))
         out.extend(_topic_mentions(part, rank, text))
-    resolve = _person_resolver([h for _, _, _, h in actor_hits if h.kind == "person"])
     actor_hits.extend(_known_names_in_headlines(parts, actor_hits))
-    org_spans = {(part, rank): [(h.start, h.end) for p, r, _, h in actor_hits if h.kind == "organization" and (p, r) == (part, rank)]
-                 for part, rank, _, _ in parts}
-    # A country inside an organisation's name ("Garuda Indonesia", "Bank Indonesia") is not a mention of it.
-    out = [m for m in out if m.kind != "country" or not any(s <= m.start and m.end <= e for s, e in org_spans.get((m.part, m.trending_rank), []))]
+    person = _person_resolver([(text, h) for _, _, text, h in actor_hits if h.kind == "person"])
+    org = _org_resolver([h for _, _, _, h in actor_hits if h.kind == "organization"])
     for part, rank, text, hit in actor_hits:
         if hit.kind == "place":
             out.append(Mention(part, rank, "place", hit.name, hit.code, hit.start, hit.end, text))
             continue
-        name = hit.name if hit.kind == "organization" else resolve(hit)
-        if name is None:
-            continue
+        name = org(hit.name) if hit.kind == "organization" else person(hit.name)
         out.append(Mention(part, rank, hit.kind, name, None, hit.start, hit.end, text))
     return out
+
+
+def _dateline_place(dateline: str) -> list[Mention]:
+    """`KUDUS`, `TRIBUNJOGJA.COM, SLEMAN`: the place in the dateline, in its usual capitals."""
+    raw = dateline.split(",")[-1].strip()
+    if not raw or not any(c.isalpha() for c in raw):
+        return []
+    listed = {k.lower(): k for k in place_countries()}
+    name = listed.get(raw.lower()) or (raw.title() if raw.isupper() else raw)
+    if find_countries(name):
+        c = find_countries(name)[0]
+        return [Mention("body", None, "country", c.name, c.code, 0, len(raw), raw)]
+    return [Mention("body", None, "place", name, place_countries().get(name), 0, len(raw), raw)]
 
 
 def _known_names_in_headlines(parts, actor_hits) -> list[tuple[str, int | None, str, ActorHit]]:
@@ -112,7 +132,7 @@ def _known_names_in_headlines(parts, actor_hits) -> list[tuple[str, int | None, 
     names = {h.name for _, _, _, h in actor_hits if h.kind == "person" and len(h.name.split()) > 1}
     found = []
     for part, rank, text, headline in parts:
-        if not headline or not text:
+        if part != "title" or not text:
             continue
         taken = [(h.start, h.end) for p, _, _, h in actor_hits if p == part]
         for name in names:
@@ -120,6 +140,7 @@ def _known_names_in_headlines(parts, actor_hits) -> list[tuple[str, int | None, 
                 end = start + len(name)
                 if not any(s < end and start < e for s, e in taken):
                     found.append((part, rank, text, ActorHit("person", name, start, end, True)))
+                    taken.append((start, end))
     return found
 
 
@@ -134,38 +155,71 @@ def _whole_word_positions(text: str, word: str) -> list[int]:
     return out
 
 
-def _person_resolver(hits: list[ActorHit]):
-    """Merge short references (`Wang`, `Al-Raisi`, `Nasser Al-Raisi`) into the article's full names."""
-    aliases = _person_aliases()
-    full = []
-    for h in hits:
-        name = aliases.get(h.name, h.name)
-        if len(name.split()) > 1 and name not in full:
-            full.append(name)
-    full.sort(key=lambda n: -len(n.split()))
-    # A one-word name given with a title ("Wali Kota Armuji") makes later bare uses of it count.
-    titled_singles = {aliases.get(h.name, h.name) for h in hits if h.titled and len(h.name.split()) == 1}
+_NICKNAME = re.compile(
+    r"(?:akrab|biasa|karib|kerap|sering|lebih dikenal|dikenal)\s+(?:di)?(?:sapa|panggil|sebut|kenal)(?:an)?\s+(?:dengan\s+)?"
+    r"(?:nama\s+)?[\"“']?([A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?)"
+)
 
-    memo: dict[tuple[str, bool], str | None] = {}
 
-    def resolve(hit: ActorHit) -> str | None:
-        key = (hit.name, hit.titled)
-        if key not in memo:
-            memo[key] = _resolve(hit)
-        return memo[key]
+def _person_resolver(hits: list[tuple[str, ActorHit]]):
+    """One name per person in an article: short forms (`Wang`, `Nasser Al-Raisi`) and nicknames
+    (`Zulhas`, `... akrab disapa Rerie`) become the fullest name the article uses."""
+    listed = _person_aliases()
+    names = [h.name for _, h in hits]
+    full = sorted({n for n in names if len(n.split()) > 1}, key=lambda n: (-len(n.split()), names.index(n)))
+    aliases: dict[str, str] = {}
+    for alias, name in listed.items():
+        if name in full:
+            aliases[alias] = name
+    for text, h in hits:
+        m = _NICKNAME.search(text, h.end, h.end + 80)
+        if m and len(h.name.split()) > 1 and m.group(1) != h.name:
+            aliases.setdefault(m.group(1), h.name)
 
-    def _resolve(hit: ActorHit) -> str | None:
-        name = aliases.get(hit.name, hit.name)
+    memo: dict[str, str] = {}
+
+    def resolve(name: str) -> str:
+        if name not in memo:
+            memo[name] = _resolve(name)
+        return memo[name]
+
+    def _resolve(name: str) -> str:
+        if name in aliases:
+            return aliases[name]
         words = name.split()
         for candidate in full:
             cw = candidate.split()
             if candidate != name and len(cw) > len(words) and _contains(cw, words):
-                return aliases.get(candidate, candidate)
-        if len(words) == 1 and not hit.titled and name not in titled_singles and name not in aliases.values():
-            return None
+                return candidate
         return name
 
     return resolve
+
+
+def _org_resolver(hits: list[ActorHit]):
+    """One name per organisation in an article: `Badan Gizi Nasional (BGN)` absorbs later `BGN` and
+    `Badan Gizi Nasional`; two listed forms of one organisation (`Kementerian Keuangan`, `Kemenkeu`)
+    become `Long Form (Short)`."""
+    joined: dict[str, str] = {}
+    for h in hits:
+        if h.short:
+            long_form = h.name[: -len(h.short) - 2].rstrip(" (")
+            joined.setdefault(h.short, h.name)
+            joined.setdefault(long_form, h.name)
+    listed = org_aliases()
+    forms: dict[str, list[str]] = {}
+    for h in hits:
+        if h.name in listed and h.name not in joined:
+            forms.setdefault(listed[h.name], [])
+            if h.name not in forms[listed[h.name]]:
+                forms[listed[h.name]].append(h.name)
+    for canonical, seen in forms.items():
+        if len(seen) >= 2:
+            long_form = max(seen, key=len)
+            short = min(seen, key=len)
+            for f in seen:
+                joined[f] = f"{long_form} ({short})"
+    return lambda name: joined.get(name, name)
 
 
 def _contains(words: list[str], part: list[str]) -> bool:

@@ -183,7 +183,7 @@ def _assemble(
     }
     observed = local_day(fetched_at) if fetched_at else published
     trending = [{"article_id": article_id, "rank": t.rank, "headline": t.headline, "observed_date": observed} for t in page.trending]
-    mentions = extract_article(page.title, page.caption, page.body, [(t.rank, t.headline) for t in page.trending])
+    mentions = extract_article(page.title, page.caption, page.body, [(t.rank, t.headline) for t in page.trending], page.dateline)
     return ArticleBundle(
         article=article,
         trending=trending,

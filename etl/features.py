@@ -1,0 +1,211 @@
+"""What the tagger sees of each token: features of the word itself, of its neighbours, and of the
+lexicon entries that cover it. One definition serves training (attribute strings for CRFsuite) and
+tagging (the same strings, summed into per-word score vectors once per word type).
+
+Per word type (cached): the lower-cased word, its shape, affixes, its clusters at three
+granularities (learned from the corpus, `etl/models/words.tsv.gz`), how often it is capitalised
+inside a sentence, and the single-word lexicons (titles, organisation heads and tails, place cues,
+speech verbs, connectors, degrees, ordinary Indonesian words). Neighbours at -2..+2 contribute a
+subset of theirs. Per text: whether a listed organisation, country or place covers the token.
+"""
+from __future__ import annotations
+
+import gzip
+import re
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from . import lexicons
+
+MODELS = Path(__file__).with_name("models")
+WORDS_FILE = MODELS / "words.tsv.gz"
+OFFSETS = (-2, -1, 1, 2)
+PAD = "<S>"  # beyond either end of the text
+_CONNECTORS = frozenset("bin binti van der de den von da dos del la le al el ibn dan".split())
+_DIGIT = re.compile(r"\d")
+
+
+@dataclass(frozen=True)
+class WordInfo:
+    count: int
+    cap_pct: int  # -1: unknown
+    word_class: str  # d: affixed Indonesian word, c: other ordinary word, -: neither
+    history: str  # what the tagger mostly made of it in the corpus (PER, ORG, LOC, O, -)
+    clusters: tuple[int, ...]
+
+
+@lru_cache(maxsize=4)
+def word_table(path: Path = WORDS_FILE) -> dict[str, WordInfo]:
+    """words.tsv.gz as a dict (empty when the file is missing: the tagger then runs without it)."""
+    out: dict[str, WordInfo] = {}
+    if not path.exists():
+        return out
+    with gzip.open(path, "rt", encoding="utf-8") as fh:
+        for line in fh:
+            if line.startswith("#"):
+                continue
+            w, n, cap, cls, hist, *cl = line.rstrip("\n").split("\t")
+            out[w] = WordInfo(int(n), int(cap), cls, hist, tuple(int(c) for c in cl))
+    return out
+
+
+def shape(word: str) -> str:
+    """Xx, X, x, d, X.X ...: character classes with repeats collapsed."""
+    out = []
+    for ch in word:
+        c = "X" if ch.isupper() else "x" if ch.islower() else "d" if ch.isdigit() else ch
+        if not out or out[-1] != c:
+            out.append(c)
+    return "".join(out)[:8]
+
+
+def _cap_bucket(pct: int) -> str:
+    if pct < 0:
+        return "u"
+    return "0" if pct < 10 else "1" if pct < 50 else "2" if pct < 90 else "3"
+
+
+@lru_cache(maxsize=1)
+def _single_word_lexicons() -> dict[str, frozenset[str]]:
+    def singles(name: str) -> frozenset[str]:
+        return frozenset(x.lower().rstrip(".") for x in lexicons.lines(name) if " " not in x.strip())
+
+    def firsts(name: str) -> frozenset[str]:
+        return frozenset(x.split()[0].lower().rstrip(".") for x in lexicons.lines(name))
+
+    return {
+        "title": singles("titles.txt"),
+        "title1": firsts("titles.txt"),
+        "orghead": firsts("org_heads.txt"),
+        "orgtail": singles("org_tails.txt"),
+        "placehead": firsts("place_heads.txt"),
+        "speech": lexicons.word_set("speech_verbs.txt"),
+        "degree": frozenset(d.replace(".", "").lower() for d in lexicons.lines("degrees.txt")),
+        "portfolio": lexicons.word_set("portfolio_words.txt"),
+        "notactor": frozenset(x.lower() for x in lexicons.lines("not_actors.txt") if " " not in x),
+    }
+
+
+_PLACE_CUES = frozenset("di ke dari asal menuju sekitar wilayah kawasan kota kabupaten desa provinsi".split())
+
+
+class FeatureSpace:
+    """Features per word type, cached; the same strings for training and tagging."""
+
+    def __init__(self, words: dict[str, WordInfo] | None = None) -> None:
+        self.words = word_table() if words is None else words
+        self.lex = _single_word_lexicons()
+        self._own: dict[str, list[str]] = {}
+        self._ctx: dict[tuple[str, int], list[str]] = {}
+
+    def own(self, word: str) -> list[str]:
+        f = self._own.get(word)
+        if f is None:
+            f = self._own[word] = self._own_features(word)
+        return f
+
+    def ctx(self, word: str, offset: int) -> list[str]:
+        key = (word, offset)
+        f = self._ctx.get(key)
+        if f is None:
+            f = self._ctx[key] = self._ctx_features(word, offset)
+        return f
+
+    def _own_features(self, word: str) -> list[str]:
+        if word == PAD:
+            return ["pad"]
+        low = word.lower()
+        info = self.words.get(low)
+        f = ["b", "w=" + _DIGIT.sub("0", low), "sh=" + shape(word)]
+        if word[:1].isupper():
+            f.append("cap")
+            if len(word) > 1 and word.isupper():
+                f.append("allcaps")
+        if len(low) > 3 and low.isalpha():
+            f += ["p2=" + low[:2], "p3=" + low[:3], "s2=" + low[-2:], "s3=" + low[-3:], "s4=" + low[-4:]]
+        f.append("len=" + str(min(len(word), 6)))
+        if info is not None:
+            f.append("cp=" + _cap_bucket(info.cap_pct))
+            f.append("fq=" + str(min(len(str(info.count)), 5)))
+            f += [f"k{i}={c}" for i, c in enumerate(info.clusters) if c >= 0]
+            if info.word_class != "-":
+                f.append("L:" + ("derived" if info.word_class == "d" else "common"))
+            if info.history != "-":
+                f.append("H=" + info.history)
+        else:
+            f.append("oov")
+        key = low.rstrip(".")
+        f += ["L:" + name for name, words in self.lex.items() if key in words]
+        if key in _PLACE_CUES:
+            f.append("L:placecue")
+        if key in _CONNECTORS:
+            f.append("L:conn")
+        return f
+
+    def _ctx_features(self, word: str, offset: int) -> list[str]:
+        p = f"{offset}|"
+        if word == PAD:
+            return [p + "pad"]
+        low = word.lower()
+        info = self.words.get(low)
+        f = [p + "w=" + _DIGIT.sub("0", low), p + "sh=" + shape(word)]
+        if info is not None and info.clusters and info.clusters[0] >= 0:
+            f.append(p + ("k1=" + str(info.clusters[1]) if abs(offset) == 1 else "k0=" + str(info.clusters[0])))
+        if abs(offset) == 1:
+            if info is not None:
+                f.append(p + "cp=" + _cap_bucket(info.cap_pct))
+            key = low.rstrip(".")
+            f += [p + "L:" + name for name in ("title", "title1", "orghead", "speech", "portfolio", "degree") if key in self.lex[name]]
+            if key in _PLACE_CUES:
+                f.append(p + "L:placecue")
+            if info is not None and info.history != "-":
+                f.append(p + "H=" + info.history)
+        return f
+
+    def sequence(self, tokens: list[str], spans: list[list[str]] | None = None) -> list[list[str]]:
+        """Attribute strings of every token (training, and the slow reference path of the tagger)."""
+        padded = [PAD, PAD, *tokens, PAD, PAD]
+        out = []
+        for i, tok in enumerate(tokens):
+            f = list(self.own(tok))
+            for off in OFFSETS:
+                f += self.ctx(padded[i + 2 + off], off)
+            if spans is not None:
+                f += spans[i]
+            out.append(f)
+        return out
+
+
+# -------------------------------------------------------------------------------------------
+# Lexicon spans: listed organisations, countries and places covering tokens.
+
+
+def span_features(text: str, starts: list[int], ends: list[int]) -> list[list[str]]:
+    """Per token, which listed entity covers it (B for its first token, I after), and one token on
+    either side of it."""
+    from .actors import find_orgs_listed, find_places
+    from .countries import find_countries
+
+    out: list[list[str]] = [[] for _ in starts]
+    groups = (
+        ("org", [(s, e) for _, s, e in find_orgs_listed(text)]),
+        ("cty", [(c.start, c.end) for c in find_countries(text)]),
+        ("plc", [(s, e) for _, _, s, e in find_places(text)]),
+    )
+    n = len(starts)
+    for name, spans in groups:
+        for s, e in spans:
+            i = bisect_left(starts, s)
+            j = bisect_right(ends, e)
+            if i >= j or i >= n:
+                continue
+            out[i].append(f"G:{name}:B")
+            for k in range(i + 1, j):
+                out[k].append(f"G:{name}:I")
+            if i > 0:
+                out[i - 1].append(f"G:{name}:next")
+            if j < n:
+                out[j].append(f"G:{name}:prev")
+    return out

@@ -1,0 +1,245 @@
+"""The trained sequence tagger at run time: persons, organisations and locations as token spans.
+
+The model (`etl/models/ner.npz`, written by `python -m etl.train`) is a linear-chain CRF trained
+with CRFsuite and stored as plain arrays: one score vector per attribute string and a transition
+matrix. A CRF's token score is a sum over its features, and most features belong to one word type
+at one offset, so each word type's score vector is summed once and cached; a text costs one table
+lookup per token, a few array additions and a Viterbi pass. Only stretches of text with a
+capitalised word (and their neighbours) are decoded: elsewhere every token is O, as the model
+itself would say (checked against full decoding in tests/test_tagger.py).
+"""
+from __future__ import annotations
+
+from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterator
+
+import numpy as np
+
+from .features import MODELS, OFFSETS, PAD, FeatureSpace, span_features
+from .tokens import BREAKS, tokenize
+
+MODEL_FILE = MODELS / "ner.npz"
+_CACHE_LIMIT = 400_000  # word types kept per process before the cache starts again
+
+
+@dataclass(frozen=True)
+class Span:
+    label: str  # PER | ORG | LOC
+    first: int  # token indices, inclusive
+    last: int
+    start: int  # character offsets in the text
+    end: int
+
+
+class Tagger:
+    def __init__(self, path: Path = MODEL_FILE, space: FeatureSpace | None = None) -> None:
+        data = np.load(path, allow_pickle=False)
+        self.labels: list[str] = [str(x) for x in data["labels"]]
+        self.index = {a: i for i, a in enumerate(str(x) for x in data["attributes"])}
+        self.weights: np.ndarray = data["weights"].astype(np.float64)
+        self.trans: np.ndarray = data["transitions"].astype(np.float64)
+        self.space = space or FeatureSpace()
+        self.n = len(self.labels)
+        self.o = self.labels.index("O")
+        self._rows: dict[int, dict[str, int]] = {off: {} for off in (0, *OFFSETS)}
+        self._used = 0
+        self._table = np.zeros((1024, self.n))
+        self._span_vectors: dict[str, np.ndarray] = {}
+
+    # -- per word type score vectors ------------------------------------------------------------
+
+    def _vector(self, attrs: list[str]) -> np.ndarray:
+        ids = [self.index[a] for a in attrs if a in self.index]
+        return self.weights[ids].sum(axis=0) if ids else np.zeros(self.n)
+
+    def _add_rows(self, missing: list[tuple[int, str]]) -> None:
+        """Score vectors of new (offset, word) pairs, summed in one pass over all their features."""
+        index = self.index
+        flat: list[int] = []
+        bounds: list[int] = []
+        for offset, word in missing:
+            attrs = self.space.own(word) if offset == 0 else self.space.ctx(word, offset)
+            bounds.append(len(flat))
+            flat.extend(index[a] for a in attrs if a in index)
+        r0 = self._used
+        need = r0 + len(missing)
+        while need > len(self._table):
+            self._table = np.concatenate([self._table, np.zeros_like(self._table)])
+        # Rows with no known feature stay zero: a sentinel row keeps reduceat's slices well-formed.
+        flat.append(len(self.weights) - 1)
+        sums = np.add.reduceat(self.weights[flat], bounds, axis=0) if bounds else np.zeros((0, self.n))
+        empty = [k for k in range(len(bounds)) if bounds[k] == (bounds[k + 1] if k + 1 < len(bounds) else len(flat) - 1)]
+        sums[empty] = 0.0
+        self._table[r0:need] = sums
+        for k, (offset, word) in enumerate(missing):
+            self._rows[offset][word] = r0 + k
+        self._used = need
+
+    def _span_vector(self, attr: str) -> np.ndarray:
+        v = self._span_vectors.get(attr)
+        if v is None:
+            v = self._span_vectors[attr] = self._vector([attr])
+        return v
+
+    def emissions(self, tokens: list[str], spans: list[list[str]] | None, at: list[int] | None = None) -> np.ndarray:
+        """(positions x labels) scores of the tokens at `at` (default: all): own word, neighbours
+        and lexicon spans."""
+        at = list(range(len(tokens))) if at is None else at
+        padded = [PAD, PAD, *tokens, PAD, PAD]
+        if self._used + (1 + len(OFFSETS)) * len(at) > _CACHE_LIMIT:
+            # Bounded memory on endless input: start the cache again (never in the middle of a text).
+            for d in self._rows.values():
+                d.clear()
+            self._used = 0
+        windows = [(0, [tokens[i] for i in at])] + [(off, [padded[i + 2 + off] for i in at]) for off in OFFSETS]
+        missing: dict[tuple[int, str], None] = {}
+        for off, words in windows:
+            rows = self._rows[off]
+            for w in words:
+                if w not in rows:
+                    missing[(off, w)] = None
+        if missing:
+            self._add_rows(list(missing))
+        e = self._table[[self._rows[0][w] for w in windows[0][1]]]
+        for off, words in windows[1:]:
+            rows = self._rows[off]
+            e += self._table[[rows[w] for w in words]]
+        if spans is not None:
+            for k, i in enumerate(at):
+                for a in spans[i]:
+                    e[k] += self._span_vector(a)
+        breaks = [k for k, i in enumerate(at) if tokens[i] in BREAKS]
+        if breaks:
+            e[breaks] = -1e4
+            e[breaks, self.o] = 0.0
+        return e
+
+    # -- decoding -------------------------------------------------------------------------------
+
+    def viterbi(self, e: np.ndarray, o_before: bool = False, o_after: bool = False) -> list[int]:
+        """Best label path. o_before/o_after: the token before/after is O (a stretch of a longer
+        text), so the path starts with a transition from O or ends with one to O."""
+        n = len(e)
+        if n == 0:
+            return []
+        back = np.zeros((n, self.n), dtype=np.int8)
+        delta = e[0] + self.trans[self.o] if o_before else e[0]
+        for t in range(1, n):
+            s = delta[:, None] + self.trans
+            back[t] = s.argmax(axis=0)
+            delta = s.max(axis=0) + e[t]
+        if o_after:
+            delta = delta + self.trans[:, self.o]
+        path = [int(delta.argmax())]
+        for t in range(n - 1, 0, -1):
+            path.append(int(back[t, path[-1]]))
+        return path[::-1]
+
+    def tag_tokens(self, tokens: list[str], spans: list[list[str]] | None = None, full: bool = False) -> list[str]:
+        """BIO labels of a token sequence. full=True decodes every token (the reference)."""
+        if not tokens:
+            return []
+        if full:
+            return [self.labels[i] for i in self.viterbi(self.emissions(tokens, spans))]
+        out = ["O"] * len(tokens)
+        stretches = candidate_stretches(tokens)
+        if not stretches:
+            return out
+        at = [i for a, b in stretches for i in range(a, b)]
+        e = self.emissions(tokens, spans, at)
+        k = 0
+        for a, b in stretches:
+            for j, lab in enumerate(self.viterbi(e[k : k + b - a], o_before=a > 0, o_after=b < len(tokens))):
+                out[a + j] = self.labels[lab]
+            k += b - a
+        return out
+
+    def tag(self, text: str, title_case: bool = False) -> tuple[list[Span], list[str], list[int], list[int]]:
+        """Entity spans of a text, with its tokens and their offsets. title_case=True reads a Title
+        Case headline on a case-normalised view: words the corpus writes in lower case are lowered."""
+        tokens, starts, ends = tokenize(text)
+        view = truecase(tokens, self.space) if title_case else tokens
+        labels = self.tag_tokens(view, span_features(text, starts, ends))
+        return spans_of(labels, starts, ends), tokens, starts, ends
+
+
+def candidate_stretches(tokens: list[str], gap: int = 2, margin: int = 1) -> list[tuple[int, int]]:
+    """[start, end) stretches around capitalised or numeric tokens: candidates less than `gap`
+    tokens apart share a stretch, and `margin` tokens of context are added on either side."""
+    out: list[tuple[int, int]] = []
+    n = len(tokens)
+    last = -10
+    for i, tok in enumerate(tokens):
+        c = tok[:1]
+        if not (c.isupper() or (c.isdigit() and i and tokens[i - 1][:1].isupper()) or (not tok.islower() and tok.isalpha())):
+            continue
+        a, b = max(0, i - margin), min(n, i + 1 + margin)
+        if out and (a <= out[-1][1] or i - last <= gap + 1):
+            out[-1] = (out[-1][0], b)
+        else:
+            out.append((a, b))
+        last = i
+    return out
+
+
+def spans_of(labels: list[str], starts: list[int], ends: list[int]) -> list[Span]:
+    """BIO labels to spans (an I- without its B- opens one, as conlleval reads it)."""
+    out: list[Span] = []
+    cur: list | None = None
+    for i, lab in enumerate([*labels, "O"]):
+        kind = lab[2:] if lab != "O" else None
+        opens = lab.startswith("B-") or (lab.startswith("I-") and (cur is None or cur[0] != kind))
+        if cur is not None and (lab == "O" or opens):
+            out.append(Span(cur[0], cur[1], i - 1, starts[cur[1]], ends[i - 1]))
+            cur = None
+        if opens:
+            cur = [kind, i]
+    return out
+
+
+def truecase(tokens: list[str], space: FeatureSpace) -> list[str]:
+    """Lower the words of a Title Case headline that the corpus mostly writes in lower case."""
+    out = []
+    for tok in tokens:
+        if not tok[:1].isupper() or tok.isupper():
+            out.append(tok)
+            continue
+        info = space.words.get(tok.lower())
+        if info is None:
+            usually_lower = False
+        elif info.cap_pct >= 0:
+            usually_lower = info.cap_pct < 50
+        else:
+            usually_lower = info.word_class != "-"
+        out.append(tok.lower() if usually_lower else tok)
+    return out
+
+
+_override: list[Path] = []
+
+
+@lru_cache(maxsize=4)
+def _tagger_for(path: Path) -> Tagger:
+    return Tagger(path)
+
+
+def default_tagger() -> Tagger:
+    """The shipped model, or the one `use_model` put in place (evaluation of held-out models)."""
+    return _tagger_for(_override[-1] if _override else MODEL_FILE)
+
+
+@contextmanager
+def use_model(path: Path) -> Iterator[None]:
+    """Run the extractor with another model file for the duration of a block."""
+    from .extract import clear_caches
+
+    _override.append(path)
+    clear_caches()
+    try:
+        yield
+    finally:
+        _override.pop()
+        clear_caches()

@@ -1,0 +1,58 @@
+"""Words and punctuation of a text, with their offsets: what the tagger labels.
+
+One regular expression, so a megabyte takes a few hundredths of a second. Words keep their inner
+hyphens, apostrophes and dots (`Al-Raisi`, `Ma'had`, `P.W`, `detik.com`); a dot glued between a
+lower-case word and a capitalised one (`Danantara.Peluang`, scrapers drop the space) ends a sentence.
+"""
+from __future__ import annotations
+
+import re
+
+# Initials and title abbreviations keep their dot ("P.W.", "H.", "Dr."), so that a lone "." token
+# always ends a sentence and can never sit inside a name.
+_ABBREVIATION = r"(?:[A-Z]\.){1,4}(?![\w'’])|(?:Dr|Drs|Dra|Prof|Ir|Hj|dr|drg|Jl|St|Sdr|Ny|Tn|Kol|Bpk)\.(?!\w)"
+_TOKEN = re.compile(_ABBREVIATION + r"|\d+(?:[.,/:]\d+)+|[^\W_]+(?:[-'’.&][^\W_]+)*|[^\w\s]")
+# Tokens that end or bracket a clause: never part of a name (the tagger gives them O).
+BREAKS = frozenset('.!?:;"“”()[]')
+_GLUED_SENTENCE = re.compile(r"(?<=[a-z0-9)]{2})\.(?=[A-Z][a-z])")
+
+
+def tokenize(text: str) -> tuple[list[str], list[int], list[int]]:
+    """(tokens, starts, ends) of a text."""
+    toks: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    for m in _TOKEN.finditer(text):
+        tok = m.group()
+        start = m.start()
+        if "." in tok and _GLUED_SENTENCE.search(tok):
+            pos = 0
+            for piece in _GLUED_SENTENCE.split(tok):
+                if pos:
+                    toks.append(".")
+                    starts.append(start + pos - 1)
+                    ends.append(start + pos)
+                toks.append(piece)
+                starts.append(start + pos)
+                ends.append(start + pos + len(piece))
+                pos += len(piece) + 1
+            continue
+        toks.append(tok)
+        starts.append(start)
+        ends.append(m.end())
+    return toks, starts, ends
+
+
+def join_tokens(tokens: list[str]) -> tuple[str, list[tuple[int, int]]]:
+    """Join pre-split tokens (a CoNLL sentence) as a writer would, keeping each token's offsets."""
+    text, offsets = "", []
+    for i, tok in enumerate(tokens):
+        if i and tok not in _NO_SPACE_BEFORE and tokens[i - 1] not in _NO_SPACE_AFTER:
+            text += " "
+        offsets.append((len(text), len(text) + len(tok)))
+        text += tok
+    return text, offsets
+
+
+_NO_SPACE_BEFORE = {",", ".", ":", ";", "!", "?", ")", "]", "%", "'s"}
+_NO_SPACE_AFTER = {"(", "["}

@@ -1,0 +1,215 @@
+"""Rebuild the tagger's files from ../shared, deterministically: `python -m etl.train [words|model|all]`.
+
+- words: clusters and casing statistics from the corpus text (`etl/models/words.tsv.gz`);
+- model: a CRF (CRFsuite, L-BFGS) on the public NER sets, exported as arrays (`etl/models/ner.npz`).
+The shipped model learns from IDNer-2k train+dev (MIT), NERGrit train+valid (Apache-2.0) and all
+of NER-UI (CC BY 4.0 per NusaCrowd). `python -m etl.evaluate` never scores a model on what it
+learned from: it trains held-out models (`heldout_model`) for each yardstick and caches them.
+Needs the `train` extra (`pip install -e .[train]`: python-crfsuite, scipy).
+"""
+from __future__ import annotations
+
+import os
+
+# One BLAS thread: the same input gives the same bits.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+
+import argparse  # noqa: E402
+import hashlib  # noqa: E402
+import sys  # noqa: E402
+import tempfile  # noqa: E402
+import time  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import numpy as np  # noqa: E402
+
+from .conll import Sentence, read_conll, spans_from_tags  # noqa: E402
+from .evaluate import NER_DIR, SHARED  # noqa: E402
+from .features import MODELS, WORDS_FILE, FeatureSpace, span_features, word_table  # noqa: E402
+from .tokens import BREAKS, join_tokens, tokenize  # noqa: E402
+
+LABELS = ("O", "B-PER", "I-PER", "B-ORG", "I-ORG", "B-LOC", "I-LOC")
+PARAMS = {"c1": 0.05, "c2": 0.01, "max_iterations": 200, "feature.possible_transitions": True}
+CACHE = Path(__file__).resolve().parent.parent / ".cache" / "models"
+
+
+def ner_files(name: str) -> list[Path]:
+    """The BIO files of a named set: idner2k-train, idner2k-dev, nergrit-train, nergrit-valid,
+    nerui-all, nerui-train-K (train and dev of fold K), nerui-test-K."""
+    fixed = {
+        "idner2k-train": ["idner2k/train.txt"], "idner2k-dev": ["idner2k/dev.txt"],
+        "nergrit-train": ["nergrit/train_preprocess.txt"], "nergrit-valid": ["nergrit/valid_preprocess.txt"],
+        # Fold 1's train, dev and test together are the whole of NER-UI.
+        "nerui-all": [f"nerui/{part}.01.tsv" for part in ("train", "dev", "test")],
+    }
+    if name in fixed:
+        return [NER_DIR / p for p in fixed[name]]
+    if name.startswith("nerui-train-"):
+        k = name.rsplit("-", 1)[1]
+        return [NER_DIR / f"nerui/train.0{k}.tsv", NER_DIR / f"nerui/dev.0{k}.tsv"]
+    if name.startswith("nerui-test-"):
+        return [NER_DIR / f"nerui/test.0{name.rsplit('-', 1)[1]}.tsv"]
+    raise KeyError(name)
+
+
+PRODUCT_SETS = ("idner2k-train", "idner2k-dev", "nergrit-train", "nergrit-valid", "nerui-all")
+
+
+def sentences(names: list[str]) -> list[Sentence]:
+    out: list[Sentence] = []
+    for name in names:
+        for path in ner_files(name):
+            out.extend(read_conll(path))
+    return out
+
+
+def retokenize(s: Sentence) -> tuple[str, list[str], list[int], list[int], list[str]]:
+    """A CoNLL sentence as the tagger will meet it: joined into text, split by our tokenizer, each
+    gold entity's span (trimmed of brackets and punctuation) labelled on our tokens."""
+    text, offsets = join_tokens(s.tokens)
+    tokens, starts, ends = tokenize(text)
+    tags = ["O"] * len(tokens)
+    for kind, first, last in sorted(spans_from_tags(s.tags), key=lambda x: x[1]):
+        a, b = offsets[first][0], offsets[last][1]
+        inside = [i for i in range(len(tokens)) if a <= starts[i] < b]
+        for part in _split_bracketed(inside, tokens):
+            # Brackets and punctuation at either end are not part of the name.
+            while part and not any(ch.isalnum() for ch in tokens[part[0]]):
+                part = part[1:]
+            while part and not any(ch.isalnum() for ch in tokens[part[-1]]):
+                part = part[:-1]
+            k = 0
+            for i in part:
+                if tokens[i] in BREAKS:  # the tagger never puts these inside a name
+                    k = 0
+                    continue
+                tags[i] = ("B-" if k == 0 else "I-") + kind
+                k += 1
+    return text, tokens, starts, ends, tags
+
+
+def _split_bracketed(inside: list[int], tokens: list[str]) -> list[list[int]]:
+    """IDNer-2k writes `Bursa Efek Indonesia (BEI)` as one entity, NER-UI and NERGrit as two: the
+    tagger learns the two-entity form everywhere (the extractor joins them again for the product)."""
+    if len(inside) >= 4 and tokens[inside[-1]] == ")" and "(" in [tokens[i] for i in inside[1:-2]]:
+        k = max(j for j, i in enumerate(inside) if tokens[i] == "(")
+        if k >= 1 and k < len(inside) - 2:
+            return [inside[:k], inside[k + 1 : -1]]
+    return [inside]
+
+
+def featurize(sents: list[Sentence], space: FeatureSpace) -> list[tuple[list[list[str]], list[str]]]:
+    out = []
+    for s in sents:
+        text, tokens, starts, ends, tags = retokenize(s)
+        out.append((space.sequence(tokens, span_features(text, starts, ends)), tags))
+    return out
+
+
+def train_model(names: list[str], target: Path, params: dict | None = None, verbose: bool = False,
+                words: Path = WORDS_FILE) -> Path:
+    """Train a CRF on the named sets and write it as arrays to `target` (ner.npz layout)."""
+    import pycrfsuite
+
+    space = FeatureSpace(word_table(words))
+    trainer = pycrfsuite.Trainer(verbose=False)
+    trainer.select("lbfgs", "crf1d")
+    for xseq, yseq in featurize(sentences(names), space):
+        trainer.append(xseq, yseq)
+    trainer.set_params({**PARAMS, **(params or {})})
+    with tempfile.TemporaryDirectory() as tmp:
+        raw = Path(tmp) / "model.crfsuite"
+        t0 = time.perf_counter()
+        trainer.train(str(raw))
+        if verbose:
+            print(f"trained on {', '.join(names)} in {time.perf_counter() - t0:.0f} s", file=sys.stderr)
+        export(raw, target)
+    return target
+
+
+def export(crfsuite_model: Path, target: Path) -> None:
+    """CRFsuite's weights as arrays: attributes (sorted), weights (attribute x label), transitions."""
+    import pycrfsuite
+
+    tagger = pycrfsuite.Tagger()
+    tagger.open(str(crfsuite_model))
+    info = tagger.info()
+    col = {lab: i for i, lab in enumerate(LABELS)}
+    by_attr: dict[str, np.ndarray] = {}
+    for (attr, label), w in info.state_features.items():
+        by_attr.setdefault(attr, np.zeros(len(LABELS), dtype=np.float32))[col[label]] = w
+    attrs = sorted(a for a, v in by_attr.items() if np.abs(v).max() >= 1e-4)
+    weights = np.stack([by_attr[a] for a in attrs]) if attrs else np.zeros((0, len(LABELS)), np.float32)
+    trans = np.zeros((len(LABELS), len(LABELS)), dtype=np.float32)
+    for (a, b), w in info.transitions.items():
+        trans[col[a], col[b]] = w
+    # I-X right after O or another type never happened in training; forbid it outright.
+    for b in LABELS:
+        if b.startswith("I-"):
+            for a in LABELS:
+                if a not in (b, "B-" + b[2:]):
+                    trans[col[a], col[b]] = -1e4
+    target.parent.mkdir(parents=True, exist_ok=True)
+    np.savez_compressed(target, labels=np.array(LABELS), attributes=np.array(attrs), weights=weights, transitions=trans)
+
+
+def heldout_model(names: list[str], params: dict | None = None) -> Path:
+    """A model trained on exactly these sets, cached by a hash of the sets, the word table and the
+    feature code (so evaluation can score data the model never saw)."""
+    h = hashlib.sha1(repr((sorted(names), sorted((params or {}).items()), sorted(PARAMS.items()))).encode())
+    for f in [*[p for n in names for p in ner_files(n)], WORDS_FILE, *Path(__file__).parent.glob("*.py"),
+              *(Path(__file__).parent / "lexicons").glob("*")]:
+        if f.exists():
+            h.update(f.name.encode() + f.read_bytes())
+    target = CACHE / f"{h.hexdigest()[:16]}.npz"
+    if not target.exists():
+        train_model(names, target, params, verbose=True)
+    return target
+
+
+def build_words(corpus: Path, target: Path = WORDS_FILE, verbose: bool = False) -> Path:
+    """Clusters and casing from the corpus, then a first tagger (HISTORY_SETS only) reads the corpus
+    and each word's usual label is added: the final model learns from all of it."""
+    from .clusters import (
+        GRANULARITIES, HISTORY_SETS, WordStats, corpus_texts, spherical_kmeans, tag_history, word_vectors, write_words,
+    )
+
+    stats = WordStats()
+    for headline, body in corpus_texts([corpus]):
+        stats.add(headline, body)
+    words, vecs = word_vectors(stats)
+    labels = [spherical_kmeans(vecs, k) for k in GRANULARITIES]
+    write_words(target, stats, words, labels)
+    word_table.cache_clear()
+    with tempfile.TemporaryDirectory() as tmp:
+        first = train_model(list(HISTORY_SETS), Path(tmp) / "first.npz", verbose=verbose, words=target)
+        history = tag_history(corpus_texts([corpus]), first, target)
+    write_words(target, stats, words, labels, history)
+    word_table.cache_clear()
+    return target
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m etl.train", description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("what", nargs="?", default="all", choices=["all", "words", "model"])
+    ap.add_argument("--corpus", type=Path, default=SHARED / "corpus", help="text for the clusters")
+    ap.add_argument("--out", type=Path, default=MODELS, help="folder for words.tsv.gz and ner.npz")
+    args = ap.parse_args(argv)
+    if not NER_DIR.is_dir() or not args.corpus.is_dir():
+        print(f"needs {NER_DIR} and {args.corpus}", file=sys.stderr)
+        return 1
+    if args.what in ("all", "words"):
+        t0 = time.perf_counter()
+        path = build_words(args.corpus, args.out / "words.tsv.gz", verbose=True)
+        print(f"{path}: {len(word_table(path))} words in {time.perf_counter() - t0:.0f} s")
+    if args.what in ("all", "model"):
+        t0 = time.perf_counter()
+        path = train_model(list(PRODUCT_SETS), args.out / "ner.npz", verbose=True, words=args.out / "words.tsv.gz")
+        print(f"{path}: {path.stat().st_size / 1e6:.1f} MB in {time.perf_counter() - t0:.0f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
