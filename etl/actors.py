@@ -229,9 +229,11 @@ def _place(text: str, start: int, end: int) -> ActorHit | None:
 
 def _persons(span, tokens: list[str], starts: list[int], ends: list[int], text: str) -> list[ActorHit]:
     toks = list(range(span.first, span.last + 1))
+    if span.first > 0 and tokens[span.first - 1] in ("I", "Ni") and starts[span.first] - ends[span.first - 1] == 1:
+        toks.insert(0, span.first - 1)  # Balinese names: "I Made Mudharta", "Ni Luh Putu"
     # A byline or photo credit ("Editor: Budi Hartono", "Foto: ANTARA/Gao Jing") is not in the story.
     before = [tokens[k].lower() for k in range(max(0, span.first - 5), span.first)]
-    if any(w in _byline_cues() for w in before) and (":" in before or "/" in before or "oleh" in before):
+    if any(w in _byline_cues() for w in before) and (":" in before or "/" in before):
         return []
     titled = False
     while toks:

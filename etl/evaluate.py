@@ -52,7 +52,7 @@ INDOSUM_TOPICS = {
 # NER
 
 
-def predict_spans(tokens: list[str], joined_acronyms: bool = True) -> set[tuple[str, int, int]]:
+def predict_spans(tokens: list[str], joined_acronyms: bool = True, glued_hyphens: bool = False) -> set[tuple[str, int, int]]:
     """The extractor's entities in a sentence, as spans over the file's own tokens (a token counts
     when the entity covers a letter or digit of it: `(SBY)` is the token of `SBY`).
 
@@ -61,7 +61,7 @@ def predict_spans(tokens: list[str], joined_acronyms: bool = True) -> set[tuple[
     NER-UI (132 of 136) and NERGrit do."""
     from .extract import extract_article
 
-    text, offsets = join_tokens(tokens)
+    text, offsets = join_tokens(tokens, glued_hyphens)
     out = set()
     for m in extract_article("", None, text, []):
         kind = _KIND_TO_TYPE.get(m.kind)
@@ -122,12 +122,12 @@ class NerResult:
         }
 
 
-def evaluate_ner(path: Path, joined_acronyms: bool = True) -> NerResult:
+def evaluate_ner(path: Path, joined_acronyms: bool = True, glued_hyphens: bool = False) -> NerResult:
     result = NerResult(str(path), 0)
     for sent in read_conll(path):
         result.sentences += 1
         gold = spans_from_tags(sent.tags)
-        pred = predict_spans(sent.tokens, joined_acronyms)
+        pred = predict_spans(sent.tokens, joined_acronyms, glued_hyphens)
         for t in TYPES:
             g = {s for s in gold if s[0] == t}
             p = {s for s in pred if s[0] == t}
@@ -261,29 +261,30 @@ def _ner_line(d: dict) -> str:
             + f"\n  PER+ORG micro P {d['micro_PER_ORG']['p']:5.1f} R {d['micro_PER_ORG']['r']:5.1f} F1 {d['micro_PER_ORG']['f1']:5.1f}")
 
 
-def yardsticks() -> list[tuple[str, str, list[str], bool]]:
-    """(label, scored set, sets its held-out model learns from, joined acronyms): each public set
+def yardsticks() -> list[tuple[str, str, list[str]]]:
+    """(label, scored set, sets its held-out model learns from): each public set
     is scored by a model that never saw it, the NER-UI folds each by a model trained with the
     other folds' train and dev splits only."""
     every = ["idner2k-train", "idner2k-dev", "nergrit-train", "nergrit-valid"]
     out = [
-        ("IDNer-2k dev", "idner2k-dev", [s for s in every if s != "idner2k-dev"] + ["nerui-all"], True),
-        ("NERGrit valid", "nergrit-valid", [s for s in every if s != "nergrit-valid"] + ["nerui-all"], False),
+        ("IDNer-2k dev", "idner2k-dev", [s for s in every if s != "idner2k-dev"] + ["nerui-all"]),
+        ("NERGrit valid", "nergrit-valid", [s for s in every if s != "nergrit-valid"] + ["nerui-all"]),
     ]
-    out += [(f"NER-UI test fold {k}", f"nerui-test-{k}", every + [f"nerui-train-{k}"], False) for k in range(1, 6)]
+    out += [(f"NER-UI test fold {k}", f"nerui-test-{k}", every + [f"nerui-train-{k}"]) for k in range(1, 6)]
     return out
 
 
 def evaluate_public() -> list[dict]:
     """Every yardstick with its held-out model (trained on first use, then cached in .cache/)."""
     from .tagger import use_model
-    from .train import heldout_model, ner_files
+    from .train import convention, heldout_model, ner_files
 
     out, folds = [], []
-    for label, scored, learned, joined in yardsticks():
+    for label, scored, learned in yardsticks():
+        conv = convention(scored)
         with use_model(heldout_model(learned)):
             [path] = ner_files(scored)
-            result = evaluate_ner(path, joined).as_dict()
+            result = evaluate_ner(path, conv.joined_acronyms, conv.glued_hyphens).as_dict()
         result["file"] = f"{label} (held-out model)"
         (folds if scored.startswith("nerui") else out).append(result)
     return [*out, _mean_of_dicts(folds, "NER-UI, 5 test folds (mean; each fold's model never saw it)")]

@@ -43,15 +43,23 @@ def tokenize(text: str) -> tuple[list[str], list[int], list[int]]:
     return toks, starts, ends
 
 
-def join_tokens(tokens: list[str]) -> tuple[str, list[tuple[int, int]]]:
-    """Join pre-split tokens (a CoNLL sentence) as a writer would, keeping each token's offsets."""
+def join_tokens(tokens: list[str], glue_hyphens: bool = False) -> tuple[str, list[tuple[int, int]]]:
+    """Join pre-split tokens (a CoNLL sentence) as a writer would, keeping each token's offsets.
+    glue_hyphens: the file splits every hyphen off (`Song Hye - kyo`, `sia - sia`), so a `-`
+    between two words is written without spaces."""
     text, offsets = "", []
     for i, tok in enumerate(tokens):
-        if i and tok not in _NO_SPACE_BEFORE and tokens[i - 1] not in _NO_SPACE_AFTER:
+        glued = glue_hyphens and 0 < i < len(tokens) - 1 and _is_inner_hyphen(tokens, i)
+        after_glue = glue_hyphens and i > 1 and _is_inner_hyphen(tokens, i - 1)
+        if i and tok not in _NO_SPACE_BEFORE and tokens[i - 1] not in _NO_SPACE_AFTER and not glued and not after_glue:
             text += " "
         offsets.append((len(text), len(text) + len(tok)))
         text += tok
     return text, offsets
+
+
+def _is_inner_hyphen(tokens: list[str], i: int) -> bool:
+    return tokens[i] == "-" and i + 1 < len(tokens) and tokens[i - 1][-1:].isalnum() and tokens[i + 1][:1].isalnum()
 
 
 _NO_SPACE_BEFORE = {",", ".", ":", ";", "!", "?", ")", "]", "%", "'s"}
