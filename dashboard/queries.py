@@ -66,7 +66,7 @@ def actor_options(db: str | Path) -> pd.DataFrame:
     """People and organisations, most mentioned first, for the picker (from the load's totals)."""
     return _query(db, """
         SELECT entity, kind, items
-        FROM entity_totals
+        FROM entities
         WHERE kind IN ('person', 'organization')
         ORDER BY items DESC, entity
     """)

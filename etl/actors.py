@@ -21,6 +21,7 @@ import ahocorasick
 
 from . import lexicons
 from .countries import find_countries
+from .tagger import Span, default_tagger, usually_lower
 
 _ACRONYM_IN_BRACKETS = re.compile(r"\s*\(\s*([^()]{1,40}?)\s*\)")
 _CONNECTORS = frozenset("bin binti van der de den von da dos del la le al el ibn".split())
@@ -145,23 +146,36 @@ def find_orgs_listed(text: str) -> list[tuple[str, int, int]]:
 def find_actors(text: str, headline: bool | None = None) -> list[ActorHit]:
     """Persons, organisations and places in one text (a title, caption, body or trending headline).
     headline=None decides from the text whether it is written in Title Case."""
-    from .tagger import default_tagger
-
     if headline is None:
         headline = is_headline_like(text)
-    spans, tokens, starts, ends = default_tagger().tag(text, title_case=headline)
+    tagger = default_tagger()
+    spans, tokens, starts, ends = tagger.tag(text, title_case=headline)
     spans = [t for t in (_trim(s, tokens, starts, ends) for s in spans) if t is not None]
+    if headline:
+        spans = _headline_names(spans, tokens, starts, ends, tagger.space.words)
+    spans = _headed_organisations(_named_after_people(spans, tokens, starts, ends, text), tokens, starts, ends)
     hits: list[ActorHit] = []
     taken: list[tuple[int, int]] = []
     i = 0
     while i < len(spans):
         s = spans[i]
         nxt = spans[i + 1] if i + 1 < len(spans) else None
+        if s.first == s.last and tokens[s.first].replace(".", "").lower() in _degrees():
+            i += 1  # "dr. Erta P.W., SpJP, FIHA": post-nominal letters, not an organisation or place
+            continue
+        if s.label == "ORG" and text[s.start : s.end] in _platforms() and _channel_cue(text, s.start):
+            taken.append((s.start, s.end))
+            i += 1
+            continue
         if s.label == "ORG":
             # "Badan Gizi Nasional (BGN)": the long form and its acronym are one organisation.
             m = _ACRONYM_IN_BRACKETS.match(text, s.end)
             if m and nxt is not None and nxt.start == m.start(1) and nxt.end == m.end(1) and nxt.label in ("ORG", "PER"):
                 long_form = text[s.start : s.end]
+                if _org_name(long_form) is None or _org_name(m.group(1)) is None:
+                    taken.append((s.start, m.end()))
+                    i += 2
+                    continue
                 hits.append(ActorHit("organization", f"{long_form} ({m.group(1)})", s.start, m.end(), short=m.group(1)))
                 taken.append((s.start, m.end()))
                 i += 2
@@ -179,10 +193,35 @@ def find_actors(text: str, headline: bool | None = None) -> list[ActorHit]:
                 hits.append(place)
             taken.append((s.start, s.end))
         i += 1
-    for canonical, start, end in find_orgs_listed(text):
-        if not any(a < end and start < b for a, b in taken):
-            hits.append(ActorHit("organization", text[start:end], start, end))
+    listed = [(start, end) for _, start, end in find_orgs_listed(text)]
+    listed += [(start, end) for start, end, _ in _whole_word_matches(_platform_automaton(), text)]
+    for start, end in sorted(set(listed)):
+        if any(a < end and start < b for a, b in taken):
+            continue
+        if text[start:end] in _platforms() and _channel_cue(text, start):
+            continue  # "akun TikTok @dr.erta": the channel of a post, not an actor
+        hits.append(ActorHit("organization", text[start:end], start, end))
+        taken.append((start, end))
     return sorted(hits, key=lambda h: (h.start, h.end))
+
+
+@lru_cache(maxsize=1)
+def _platforms() -> frozenset[str]:
+    return frozenset(lexicons.lines("platforms.txt"))
+
+
+@lru_cache(maxsize=1)
+def _platform_automaton():
+    auto = ahocorasick.Automaton()
+    for form in _platforms():
+        auto.add_word(form, (form, form))
+    auto.make_automaton()
+    return auto
+
+
+def _channel_cue(text: str, start: int) -> bool:
+    before = text[max(0, start - 30) : start].lower().split()[-2:]
+    return any(w.strip(",.:;\"'“”") in lexicons.word_set("channel_cues.txt") for w in before)
 
 
 def _trim(span, tokens: list[str], starts: list[int], ends: list[int]):
@@ -195,7 +234,112 @@ def _trim(span, tokens: list[str], starts: list[int], ends: list[int]):
         return None
     if first == span.first:
         return span
-    return type(span)(span.label, first, span.last, starts[first], span.end)
+    return Span(span.label, first, span.last, starts[first], span.end)
+
+
+def _headed_organisations(spans, tokens, starts, ends):
+    """`Pemkot Medan`, `Polres Sleman`, `Kejari Bantul`: the head of an organisation's name right
+    before a place makes the whole an organisation (the tagger often stops at the place)."""
+    heads = _org_heads()
+    out = []
+    for s in spans:
+        k = s.first - 1
+        if s.label == "LOC" and k >= 0 and tokens[k][:1].isupper() and tokens[k].lower() in heads and ends[k] < s.start <= ends[k] + 1:
+            first = k
+            while out and out[-1].last >= first:
+                first = min(first, out.pop().first)
+            out.append(Span("ORG", first, s.last, starts[first], s.end))
+            continue
+        out.append(s)
+    return out
+
+
+def _named_after_people(spans, tokens, starts, ends, text):
+    """`RSUD Prof. dr. Soekandar`, `Universitas Ahmad Dahlan`, `Bandara Soekarno-Hatta`: a person's
+    name after a head from named_after_heads.txt (academic titles between) is part of that
+    organisation's or place's name; a person span that is a listed organisation (`Traveloka`) is
+    that organisation."""
+    listed = org_aliases()
+    heads = _named_after_heads()
+    out = []
+    for s in spans:
+        if s.label != "PER":
+            out.append(s)
+            continue
+        if text[s.start : s.end] in listed:
+            out.append(Span("ORG", s.first, s.last, s.start, s.end))
+            continue
+        k = s.first - 1
+        while k >= 0 and k >= s.first - 3 and tokens[k].lower().rstrip(".") in _ACADEMIC:
+            k -= 1
+        if k > 0 and tokens[k] == "." and tokens[k - 1].lower() in heads:
+            k -= 1  # "RSUD. Prof. dr. Soekandar": a stray dot after the head
+        found = None
+        for n in (2, 1):  # "Rumah Sakit", "Pondok Pesantren" before "RS"
+            if k - n + 1 >= 0 and " ".join(tokens[k - n + 1 : k + 1]).lower() in heads:
+                found = (k - n + 1, heads[" ".join(tokens[k - n + 1 : k + 1]).lower()])
+                break
+        if found is None:
+            out.append(s)
+            continue
+        first, label = found
+        while out and out[-1].last >= first:  # a span that held the head alone is absorbed
+            first = min(first, out.pop().first)
+        out.append(Span(label, first, s.last, starts[first], s.end))
+    return out
+
+
+_ACADEMIC = frozenset("prof dr dr. drs dra ir h hj kh drg".split())
+
+
+@lru_cache(maxsize=1)
+def _named_after_heads() -> dict[str, str]:
+    out = {}
+    for line in lexicons.lines("named_after_heads.txt"):
+        label, _, head = line.rpartition("place:")
+        out[(head or line).strip().lower()] = "LOC" if line.startswith("place:") else "ORG"
+    return out
+
+
+def _known_name(word: str, words) -> bool:
+    """The corpus writes it with a capital and the tagger read it as a person in the bodies."""
+    info = words.get(word.lower())
+    return info is not None and info.history == "PER" and info.cap_pct >= 90 and word[:1].isupper()
+
+
+def _headline_names(spans, tokens, starts, ends, words):
+    """In Title Case every word looks like a name. A person span keeps only its name-like words (an
+    unknown word or one the corpus knows as a name: `Jagain Yoona` gives `Yoona`), loses a listed
+    place at its end (`Tupon Bantul`), and words the corpus bodies know as people (`Putin`) are
+    persons even where the tagger hesitated."""
+    out = []
+    for s in spans:
+        first, last = s.first, s.last
+        if s.label == "PER":
+            while first < last and _ordinary_in_headline(tokens[first], words):
+                first += 1
+            while last > first and tokens[last] in place_countries():
+                last -= 1
+        out.append(s if (first, last) == (s.first, s.last) else Span(s.label, first, last, starts[first], ends[last]))
+    taken = {i for s in out for i in range(s.first, s.last + 1)}
+    i = 0
+    while i < len(tokens):
+        if i not in taken and _known_name(tokens[i], words):
+            j = i
+            while j + 1 < len(tokens) and j + 1 not in taken and _known_name(tokens[j + 1], words):
+                j += 1
+            out.append(Span("PER", i, j, starts[i], ends[j]))
+            i = j + 1
+            continue
+        i += 1
+    return sorted(out, key=lambda s: s.first)
+
+
+def _ordinary_in_headline(word: str, words) -> bool:
+    info = words.get(word.lower())
+    if info is None:
+        return usually_lower(word, default_tagger().space)
+    return info.history not in ("PER", "mix") and info.cap_pct < 90
 
 
 def is_headline_like(text: str) -> bool:

@@ -59,6 +59,14 @@ def _automaton():
     return auto
 
 
+def _lowercase_country_ok(surface: str) -> bool:
+    """Transcribed speech writes `singapura` in lower case: a long country name that is no ordinary
+    Indonesian word (unlike `cuba`, "try") still names the country."""
+    from .vocabulary import is_common_word
+
+    return len(surface) >= 6 and surface.isalpha() and surface.islower() and not is_common_word(surface)
+
+
 def find_countries(text: str) -> list[CountryHit]:
     """Country mentions, longest match first, as whole words with a leading capital."""
     low = text.lower()
@@ -72,7 +80,7 @@ def find_countries(text: str) -> list[CountryHit]:
         surface = text[start:end]
         if exact and surface != form:
             continue
-        if not surface[:1].isupper():
+        if not surface[:1].isupper() and not _lowercase_country_ok(surface):
             continue
         if _LANGUAGE_CUES.search(text[max(0, start - 12) : start]):
             continue

@@ -9,6 +9,7 @@ from functools import lru_cache
 from . import lexicons
 from .actors import ActorHit, find_actors, org_aliases, place_countries
 from .countries import find_countries
+from .registry import blocked, key
 from .topics import find_topic_keywords, topics
 
 # A topic needs this many keyword hits in a part before the part is tagged with it.
@@ -96,8 +97,9 @@ def _extract_group(parts: list[tuple[str, int | None, str, bool | None]]) -> lis
             continue
         hits = find_actors(text, headline=headline)
         actor_hits.extend((part, rank, text, h) for h in hits)
-        # A country inside an organisation's or a person's name ("Garuda Indonesia") is not a mention of it.
-        named = [(h.start, h.end) for h in hits if h.kind != "place"]
+        # A country inside a person's name is not a mention of it; inside an organisation's it is
+        # ("Timnas Indonesia", "Kedutaan Besar Amerika Serikat"), as the annotation guide counts it.
+        named = [(h.start, h.end) for h in hits if h.kind == "person"]
         for c in find_countries(text):
             if not any(s <= c.start and c.end <= e for s, e in named):
                 out.append(Mention(part, rank, "country", c.name, c.code, c.start, c.end, text))
@@ -105,12 +107,12 @@ def _extract_group(parts: list[tuple[str, int | None, str, bool | None]]) -> lis
     actor_hits.extend(_known_names_in_headlines(parts, actor_hits))
     person = _person_resolver([(text, h) for _, _, text, h in actor_hits if h.kind == "person"])
     org = _org_resolver([h for _, _, _, h in actor_hits if h.kind == "organization"])
+    blocks = blocked()
     for part, rank, text, hit in actor_hits:
-        if hit.kind == "place":
-            out.append(Mention(part, rank, "place", hit.name, hit.code, hit.start, hit.end, text))
-            continue
-        name = org(hit.name) if hit.kind == "organization" else person(hit.name)
-        out.append(Mention(part, rank, hit.kind, name, None, hit.start, hit.end, text))
+        name = hit.name if hit.kind == "place" else org(hit.name) if hit.kind == "organization" else person(hit.name)
+        if blocks and (hit.kind, key(name)) in blocks:
+            continue  # entity_overrides.csv says this is not a `kind` at all
+        out.append(Mention(part, rank, hit.kind, name, hit.code, hit.start, hit.end, text))
     return out
 
 
@@ -156,8 +158,8 @@ def _whole_word_positions(text: str, word: str) -> list[int]:
 
 
 _NICKNAME = re.compile(
-    r"(?:akrab|biasa|karib|kerap|sering|lebih dikenal|dikenal)\s+(?:di)?(?:sapa|panggil|sebut|kenal)(?:an)?\s+(?:dengan\s+)?"
-    r"(?:nama\s+)?[\"“']?([A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?)"
+    r"([A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,3})\s*,?\s+(?:yang\s+)?(?:akrab|biasa|karib|kerap|sering|lebih)\s+"
+    r"(?:di)?(?:sapa|panggil|sebut|kenal)(?:an)?\s+(?:dengan\s+)?(?:nama\s+)?[\"“']?([A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?)"
 )
 
 
@@ -171,10 +173,13 @@ def _person_resolver(hits: list[tuple[str, ActorHit]]):
     for alias, name in listed.items():
         if name in full:
             aliases[alias] = name
-    for text, h in hits:
-        m = _NICKNAME.search(text, h.end, h.end + 80)
-        if m and len(h.name.split()) > 1 and m.group(1) != h.name:
-            aliases.setdefault(m.group(1), h.name)
+    for text in dict.fromkeys(text for text, _ in hits):
+        for m in _NICKNAME.finditer(text):
+            # "Lestari, yang akrab disapa Rerie": the nickname is another name of the person.
+            person, nickname = m.group(1), m.group(2)
+            full_name = person if person in full else next((f for f in full if _contains(f.split(), person.split())), None)
+            if full_name and nickname != full_name:
+                aliases.setdefault(nickname, full_name)
 
     memo: dict[str, str] = {}
 
@@ -203,9 +208,11 @@ def _org_resolver(hits: list[ActorHit]):
     joined: dict[str, str] = {}
     for h in hits:
         if h.short:
+            # Two spellings of the long form with one acronym are one organisation too.
+            first = joined.setdefault(h.short, h.name)
             long_form = h.name[: -len(h.short) - 2].rstrip(" (")
-            joined.setdefault(h.short, h.name)
-            joined.setdefault(long_form, h.name)
+            joined.setdefault(long_form, first)
+            joined.setdefault(h.name, first)
     listed = org_aliases()
     forms: dict[str, list[str]] = {}
     for h in hits:

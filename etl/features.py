@@ -193,6 +193,7 @@ def span_features(text: str, starts: list[int], ends: list[int]) -> list[list[st
         ("org", [(s, e) for _, s, e in find_orgs_listed(text)]),
         ("cty", [(c.start, c.end) for c in find_countries(text)]),
         ("plc", [(s, e) for _, _, s, e in find_places(text)]),
+        ("ttl", find_titles(text)),
     )
     n = len(starts)
     for name, spans in groups:
@@ -208,4 +209,37 @@ def span_features(text: str, starts: list[int], ends: list[int]) -> list[list[st
                 out[i - 1].append(f"G:{name}:next")
             if j < n:
                 out[j].append(f"G:{name}:prev")
+    return out
+
+
+@lru_cache(maxsize=1)
+def _title_automaton():
+    import ahocorasick
+
+    auto = ahocorasick.Automaton()
+    for t in lexicons.lines("titles.txt"):
+        form = " ".join(t.lower().split())
+        auto.add_word(form, len(form))
+    auto.make_automaton()
+    return auto
+
+
+def find_titles(text: str) -> list[tuple[int, int]]:
+    """Titles and offices from titles.txt ("Wali Kota", "Kapolres", "Irjen Pol") written with a
+    capital, whole words, longest first: (start, end)."""
+    low = text.lower()
+    hits = []
+    for end_idx, length in _title_automaton().iter(low):
+        start, end = end_idx - length + 1, end_idx + 1
+        if (start > 0 and low[start - 1].isalnum()) or (end < len(low) and low[end].isalnum()):
+            continue
+        if not text[start].isupper():  # "ibu", "kepala" in lower case are ordinary words
+            continue
+        hits.append((start, end))
+    hits.sort(key=lambda h: (h[0], -(h[1] - h[0])))
+    out, last = [], -1
+    for s, e in hits:
+        if s >= last:
+            out.append((s, e))
+            last = e
     return out

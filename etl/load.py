@@ -28,8 +28,10 @@ from . import lexicons
 from .columns import ColumnError
 from .dates import numeric_dayfirst
 from .exports import TABLE_SUFFIXES, ExportError, TableOptions, read_table
+from .features import MODELS
 from .page_parser import PageParseError
 from .records import META_SUFFIX, ArticleBundle, RowRejected, bundle_from_page, bundle_from_row, read_meta
+from . import registry
 from .stories import assign_stories
 
 PAGE_SUFFIXES = {".txt"}
@@ -39,7 +41,7 @@ BATCH_SIZE = 500
 # left a third of a 150,000-article file as free blocks.
 BATCHES_PER_CONNECTION = 10
 # Bump when a code change alters what is extracted, so the next load redoes every article.
-EXTRACTOR_VERSION = "2"
+EXTRACTOR_VERSION = "3"
 
 _ARTICLE_COLUMNS = [
     ("article_id", pa.string()), ("url", pa.string()), ("outlet", pa.string()), ("title", pa.string()),
@@ -56,7 +58,7 @@ _SCHEMAS = {
     "mentions": pa.schema([
         ("article_id", pa.string()), ("part", pa.string()), ("trending_rank", pa.int32()), ("kind", pa.string()),
         ("entity", pa.string()), ("entity_code", pa.string()), ("n", pa.int32()), ("event_date", pa.date32()),
-        ("outlet", pa.string()), ("story_id", pa.string()),
+        ("outlet", pa.string()), ("story_id", pa.string()), ("name", pa.string()), ("entity_id", pa.int64()),
     ]),
 }
 _EVIDENCE_SCHEMA = pa.schema([
@@ -155,12 +157,17 @@ def _is_input(path: Path) -> bool:
 
 
 def extractor_fingerprint() -> str:
-    """Changes when the extractor or any lexicon changes, so that a reload redoes affected articles."""
+    """Changes when the extractor, its model or any lexicon changes, so that a reload redoes the
+    affected articles. entity_overrides.csv counts only for its blocks: merges and splits act in the
+    registry at the end of the load, without reading articles again."""
+    from .registry import blocked
+
     h = hashlib.sha1(EXTRACTOR_VERSION.encode())
-    for folder in {lexicons.DEFAULT_DIR, lexicons.lexicon_dir()}:
+    for folder in {lexicons.DEFAULT_DIR, lexicons.lexicon_dir(), MODELS}:
         for f in sorted(Path(folder).glob("*")):
-            if f.is_file():
+            if f.is_file() and f.name != "entity_overrides.csv":
                 h.update(f.name.encode() + f.read_bytes())
+    h.update(repr(sorted(blocked())).encode())
     return h.hexdigest()
 
 
@@ -558,7 +565,7 @@ def _flush_problems(con, report: LoadReport) -> None:
 
 
 def _write_report(db, report: LoadReport, paths: list[str], started_at: datetime) -> None:
-    # The memory cap matters most here: entity_totals aggregates every mention (13.6M rows at 1M
+    # The memory cap matters most here: the registry aggregates every mention (13.6M rows at 1M
     # articles took 2.2 GB uncapped; capped, DuckDB spills to disk).
     con = _connect_for_load(db)
     try:
@@ -570,14 +577,8 @@ def _write_report(db, report: LoadReport, paths: list[str], started_at: datetime
              report.rows_seen, report.duplicates, sum(report.rejected.values()), report.run_id],
         )
         _flush_problems(con, report)
-        if report.added or report.updated:
-            con.execute("BEGIN TRANSACTION")
-            con.execute("DELETE FROM entity_totals")
-            con.execute(
-                "INSERT INTO entity_totals SELECT kind, entity, count(DISTINCT (article_id, coalesce(trending_rank, 0))) "
-                "FROM mentions GROUP BY kind, entity"
-            )
-            con.execute("COMMIT")
+        # Always: an edited entity_overrides.csv takes effect on the next load even with nothing new.
+        registry.build(con)
         con.execute("CHECKPOINT")
     finally:
         con.close()

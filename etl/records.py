@@ -15,6 +15,7 @@ import numpy as np
 from .dates import JAKARTA, MIN_YEAR, infer_published_date, local_day, parse_date_string
 from .extract import Mention, count_mentions, extract_article
 from .page_parser import PageRecord, parse_article_text, parse_page
+from .registry import entity_id
 
 META_SUFFIX = ".meta.json"
 
@@ -243,9 +244,11 @@ def signature_similarity(a: list[int] | None, b: list[int] | None) -> float:
 
 
 def _count_row(article_id: str, c) -> dict:
+    # entity starts as the name the article uses; the registry re-points it at the end of the load.
     return {
         "article_id": article_id, "part": c.part, "trending_rank": c.trending_rank, "kind": c.kind,
-        "entity": c.entity, "entity_code": c.entity_code, "n": c.n,
+        "entity": c.entity, "entity_code": c.entity_code, "n": c.n, "name": c.entity,
+        "entity_id": entity_id(c.kind, c.entity),
     }
 
 

@@ -20,6 +20,7 @@ import numpy as np
 
 from .features import MODELS, OFFSETS, PAD, FeatureSpace, span_features
 from .tokens import BREAKS, tokenize
+from .vocabulary import is_derived_word
 
 MODEL_FILE = MODELS / "ner.npz"
 _CACHE_LIMIT = 400_000  # word types kept per process before the cache starts again
@@ -202,20 +203,26 @@ def spans_of(labels: list[str], starts: list[int], ends: list[int]) -> list[Span
 
 def truecase(tokens: list[str], space: FeatureSpace) -> list[str]:
     """Lower the words of a Title Case headline that the corpus mostly writes in lower case."""
-    out = []
-    for tok in tokens:
-        if not tok[:1].isupper() or tok.isupper():
-            out.append(tok)
-            continue
-        info = space.words.get(tok.lower())
-        if info is None:
-            usually_lower = False
-        elif info.cap_pct >= 0:
-            usually_lower = info.cap_pct < 50
-        else:
-            usually_lower = info.word_class != "-"
-        out.append(tok.lower() if usually_lower else tok)
-    return out
+    return [tok.lower() if usually_lower(tok, space) else tok for tok in tokens]
+
+
+def usually_lower(tok: str, space: FeatureSpace) -> bool:
+    """Is this capitalised word an ordinary word that only a Title Case headline capitalises?"""
+    keep = _headline_keep(space)
+    # Titles and the heads of organisation and place names keep their capital: they announce a name.
+    if not tok[:1].isupper() or tok.isupper() or tok.lower().rstrip(".") in keep:
+        return False
+    info = space.words.get(tok.lower())
+    if info is not None and info.cap_pct >= 0:
+        return info.cap_pct < 50
+    if info is not None and info.word_class != "-":
+        return True
+    # Too rare to say from the corpus: lower it only when it is an affixed word (`Pagari`).
+    return is_derived_word(tok)
+
+
+def _headline_keep(space: FeatureSpace) -> frozenset[str]:
+    return space.lex["title"] | space.lex["title1"] | space.lex["orghead"] | space.lex["placehead"]
 
 
 _override: list[Path] = []

@@ -37,5 +37,8 @@ def connect(
 
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     """Create the tables if missing and (re)create the views; safe to run on every connection."""
+    # `entities` was a view before the registry made it a table.
+    if con.execute("SELECT count(*) FROM duckdb_views() WHERE view_name = 'entities' AND NOT internal").fetchone()[0]:
+        con.execute("DROP VIEW entities")
     con.execute((_HERE / "schema.sql").read_text(encoding="utf-8"))
     con.execute((_HERE / "views.sql").read_text(encoding="utf-8"))

@@ -34,13 +34,15 @@ CREATE TABLE IF NOT EXISTS mentions (
     article_id      VARCHAR NOT NULL,
     part            VARCHAR NOT NULL,   -- title | caption | body | trending
     trending_rank   INTEGER,            -- set only when part = 'trending'
-    kind            VARCHAR NOT NULL,   -- person | organization | country | topic
-    entity          VARCHAR NOT NULL,
-    entity_code     VARCHAR,            -- ISO 3166-1 alpha-2 for countries, IPTC code for topics
+    kind            VARCHAR NOT NULL,   -- person | organization | place | country | topic
+    entity          VARCHAR NOT NULL,   -- the entity's canonical name (see entities)
+    entity_code     VARCHAR,            -- ISO 3166-1 alpha-2 for countries and places, IPTC code for topics
     n               INTEGER NOT NULL,
     event_date      DATE,               -- copies kept here so that charts need no join:
     outlet          VARCHAR,            --   published_date (observed_date for trending), outlet
-    story_id        VARCHAR             --   and story_id of the article
+    story_id        VARCHAR,            --   and story_id of the article
+    name            VARCHAR,            -- the name as this article writes it (`Prabowo`, `KPK`)
+    entity_id       BIGINT              -- the entity (entities.entity_id)
 );
 
 -- Internal: every occurrence with its offsets and sentence, the evidence behind mentions.
@@ -94,12 +96,30 @@ CREATE TABLE IF NOT EXISTS load_errors (
     reason      VARCHAR
 );
 
--- Internal: per entity, how many items mention it; rebuilt at the end of every load so that the
--- dashboard's picker does not aggregate every mention on each start.
-CREATE TABLE IF NOT EXISTS entity_totals (
-    kind        VARCHAR NOT NULL,
-    entity      VARCHAR NOT NULL,
-    items       BIGINT NOT NULL
+-- The entity registry, rebuilt at the end of every load (etl/registry.py): one row per person,
+-- organisation, place, country and topic, with the names it goes by and its totals.
+CREATE TABLE IF NOT EXISTS entities (
+    entity_id       BIGINT NOT NULL,    -- stable: a hash of kind and canonical name
+    kind            VARCHAR NOT NULL,
+    entity          VARCHAR NOT NULL,   -- canonical name
+    entity_code     VARCHAR,            -- ISO code (countries; the country of a place), IPTC code (topics)
+    region          VARCHAR,            -- places: the Indonesian province, where known
+    aliases         VARCHAR[],          -- the names articles use for it, most used first
+    items           BIGINT NOT NULL,    -- articles and trending entries that mention it
+    articles        BIGINT,             -- articles that mention it in title, caption or body
+    occurrences     BIGINT,
+    first_date      DATE,
+    last_date       DATE
+);
+
+-- Every name the registry knows, with its entity (names from the lexicons included).
+CREATE TABLE IF NOT EXISTS entity_aliases (
+    kind            VARCHAR NOT NULL,
+    alias           VARCHAR NOT NULL,
+    entity_id       BIGINT NOT NULL,
+    entity          VARCHAR NOT NULL,
+    region          VARCHAR,
+    articles        BIGINT              -- articles using this name (0: known from a lexicon only)
 );
 
 -- Warehouses made before a column existed get it here (DuckDB adds columns in place).
@@ -111,6 +131,9 @@ ALTER TABLE articles ADD COLUMN IF NOT EXISTS body_sig UINTEGER[];
 ALTER TABLE mentions ADD COLUMN IF NOT EXISTS event_date DATE;
 ALTER TABLE mentions ADD COLUMN IF NOT EXISTS outlet VARCHAR;
 ALTER TABLE mentions ADD COLUMN IF NOT EXISTS story_id VARCHAR;
+ALTER TABLE mentions ADD COLUMN IF NOT EXISTS name VARCHAR;
+ALTER TABLE mentions ADD COLUMN IF NOT EXISTS entity_id BIGINT;
+DROP TABLE IF EXISTS entity_totals;
 ALTER TABLE article_versions ADD COLUMN IF NOT EXISTS run_id INTEGER;
 ALTER TABLE load_runs ADD COLUMN IF NOT EXISTS rows_seen INTEGER;
 ALTER TABLE load_runs ADD COLUMN IF NOT EXISTS duplicates INTEGER;

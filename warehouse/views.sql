@@ -66,16 +66,3 @@ SELECT
 FROM mention_events
 WHERE event_date IS NOT NULL
 GROUP BY ALL;
-
--- mart: every entity with its totals, for pickers and top-N lists.
-CREATE OR REPLACE VIEW entities AS
-SELECT
-    kind,
-    entity,
-    any_value(entity_code)  AS entity_code,
-    count(DISTINCT item_id) AS items,
-    sum(n)                  AS occurrences,
-    min(event_date)         AS first_date,
-    max(event_date)         AS last_date
-FROM mention_events
-GROUP BY kind, entity;
