@@ -21,7 +21,7 @@ import ahocorasick
 
 from . import lexicons
 from .countries import find_countries
-from .tagger import Span, default_tagger, usually_lower
+from .tagger import Span, default_tagger, truecase, usually_lower
 
 _ACRONYM_IN_BRACKETS = re.compile(r"\s*\(\s*([^()]{1,40}?)\s*\)")
 _CONNECTORS = frozenset("bin binti van der de den von da dos del la le al el ibn".split())
@@ -153,6 +153,8 @@ def find_actors(text: str, headline: bool | None = None) -> list[ActorHit]:
     spans = [t for t in (_trim(s, tokens, starts, ends) for s in spans) if t is not None]
     if headline:
         spans = _headline_names(spans, tokens, starts, ends, tagger.space.words)
+    view = truecase(tokens, tagger.space) if headline else tokens
+    spans = _titled_names(_join_connectors(spans, tokens, starts, ends), view, starts, ends, text, tagger.space.words)
     spans = _headed_organisations(_named_after_people(spans, tokens, starts, ends, text), tokens, starts, ends)
     hits: list[ActorHit] = []
     taken: list[tuple[int, int]] = []
@@ -235,6 +237,79 @@ def _trim(span, tokens: list[str], starts: list[int], ends: list[int]):
     if first == span.first:
         return span
     return Span(span.label, first, span.last, starts[first], span.end)
+
+
+_JOINERS = frozenset("bin binti bt van von der de den da dos del al el ibn".split())
+
+
+def _join_connectors(spans, tokens, starts, ends):
+    """`Mohammed bin Salman`, `Siti Rahmawati binti Abdullah`: a connector between two capitalised
+    names makes one person (the tagger sometimes stops at the connector)."""
+    out = []
+    for s in spans:
+        k = s.first - 1
+        if s.label == "PER" and k >= 1 and tokens[k] in _JOINERS and tokens[k - 1][:1].isupper():
+            if out and out[-1].label == "PER" and out[-1].last == k - 1:
+                prev = out.pop()
+                out.append(Span("PER", prev.first, s.last, prev.start, s.end))
+                continue
+            if (not out or out[-1].last < k - 1) and _plain_name_word(tokens[k - 1]):
+                first = k - 1
+                if first > 0 and _plain_name_word(tokens[first - 1]) and (not out or out[-1].last < first - 1):
+                    first -= 1
+                out.append(Span("PER", first, s.last, starts[first], s.end))
+                continue
+        out.append(s)
+    return out
+
+
+def _plain_name_word(tok: str) -> bool:
+    return tok[:1].isupper() and tok.lower().rstrip(".") not in _title_words() and tok not in place_countries() \
+        and not find_countries(tok)
+
+
+def _titled_names(spans, view, starts, ends, text, words):
+    """A name right after a title and its office (`Wali Kota Armuji`, `Wakil Ketua MPR RI, Lestari
+    Moerdijat`) is a person even where the tagger missed it: up to four capitalised words that the
+    corpus does not write in lower case."""
+    from .features import find_titles
+
+    taken = {i for s in spans for i in range(s.first, s.last + 1)}
+    out = list(spans)
+    for t_start, t_end in find_titles(text):
+        k = next((i for i, st in enumerate(starts) if st >= t_end), None)
+        if k is None:
+            continue
+        while k < len(view) and k not in taken:
+            if view[k] == ",":
+                k += 1
+                continue
+            n = _office_length(view, list(range(k, min(len(view), k + 6))), starts, ends, text)
+            if not n:
+                break
+            k += n
+        first = k
+        while k < len(view) and k - first < 4 and k not in taken and _name_word(view[k], words):
+            k += 1
+        if k > first and (k == len(view) or k in taken or not view[k][:1].isupper()):
+            out.append(Span("PER", first, k - 1, starts[first], ends[k - 1]))
+            taken.update(range(first, k))
+    return sorted(out, key=lambda s: s.first)
+
+
+def _name_word(tok: str, words) -> bool:
+    if not tok[:1].isupper() or tok.isupper() or not tok.replace("-", "").replace("'", "").isalpha():
+        return False
+    low = tok.lower()
+    if low in _not_actors() or low.rstrip(".") in _title_words() or tok in place_countries():
+        return False
+    info = words.get(low)
+    return info is None or info.cap_pct >= 50 or (info.cap_pct < 0 and info.word_class == "-")
+
+
+@lru_cache(maxsize=1)
+def _title_words() -> frozenset[str]:
+    return frozenset(w for t in _titles() for w in t)
 
 
 def _headed_organisations(spans, tokens, starts, ends):
