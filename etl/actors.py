@@ -14,6 +14,7 @@ extract.py's job, across the corpus the entity registry's (registry.py).
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -129,14 +130,16 @@ def _whole_word_matches(automaton, text: str) -> list[tuple[int, int, object]]:
     return out
 
 
-def find_places(text: str) -> list[tuple[str, str | None, int, int]]:
+@lru_cache(maxsize=32)  # one text is looked up by several steps of its extraction
+def find_places(text: str) -> tuple[tuple[str, str | None, int, int], ...]:
     """Listed places as case-sensitive whole words, longest first: (name, country code, start, end)."""
-    return [(name, code, start, end) for start, end, (name, code) in _whole_word_matches(_place_automaton(), text)]
+    return tuple((name, code, start, end) for start, end, (name, code) in _whole_word_matches(_place_automaton(), text))
 
 
-def find_orgs_listed(text: str) -> list[tuple[str, int, int]]:
+@lru_cache(maxsize=32)  # one text is looked up by several steps of its extraction
+def find_orgs_listed(text: str) -> tuple[tuple[str, int, int], ...]:
     """Listed organisations (organizations.csv), case-sensitive whole words: (canonical, start, end)."""
-    return [(canonical, start, end) for start, end, canonical in _whole_word_matches(_org_automaton(), text)]
+    return tuple((canonical, start, end) for start, end, canonical in _whole_word_matches(_org_automaton(), text))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -152,7 +155,7 @@ def find_actors(text: str, headline: bool | None = None) -> list[ActorHit]:
     spans, tokens, starts, ends = tagger.tag(text, title_case=headline)
     spans = [t for t in (_trim(s, tokens, starts, ends) for s in spans) if t is not None]
     if headline:
-        spans = _headline_names(spans, tokens, starts, ends, tagger.space.words)
+        spans = _headline_names(spans, tokens, starts, ends, tagger.space.words, text)
     view = truecase(tokens, tagger.space) if headline else tokens
     spans = _titled_names(_join_connectors(spans, tokens, starts, ends), view, starts, ends, text, tagger.space.words)
     spans = _headed_organisations(_named_after_people(spans, tokens, starts, ends, text), tokens, starts, ends)
@@ -172,7 +175,8 @@ def find_actors(text: str, headline: bool | None = None) -> list[ActorHit]:
         if s.label == "ORG":
             # "Badan Gizi Nasional (BGN)": the long form and its acronym are one organisation.
             m = _ACRONYM_IN_BRACKETS.match(text, s.end)
-            if m and nxt is not None and nxt.start == m.start(1) and nxt.end == m.end(1) and nxt.label in ("ORG", "PER"):
+            if (m and nxt is not None and nxt.start == m.start(1) and nxt.end == m.end(1) and nxt.label in ("ORG", "PER")
+                    and is_short_form(m.group(1), text[s.start : s.end])):
                 long_form = text[s.start : s.end]
                 if _org_name(long_form) is None or _org_name(m.group(1)) is None:
                     taken.append((s.start, m.end()))
@@ -183,11 +187,23 @@ def find_actors(text: str, headline: bool | None = None) -> list[ActorHit]:
                 i += 2
                 continue
             name = _org_name(text[s.start : s.end])
+            if s.first > 0 and tokens[s.first - 1][:1].isdigit():
+                name = None  # "10 Universitas Islam Baru": a count of such bodies, not one of them
+            if name and any(c.start == 0 and c.end == len(name) for c in find_countries(name)):
+                name = None  # "RI", "Indonesia": the country, which countries.py reports
             if name:
                 hits.append(ActorHit("organization", name, s.start, s.end))
             taken.append((s.start, s.end))
         elif s.label == "PER":
-            hits.extend(_persons(s, tokens, starts, ends, text))
+            prev = spans[i - 1] if i else None
+            bracketed = s.first > 0 and tokens[s.first - 1] == "(" and s.last + 1 < len(tokens) and tokens[s.last + 1] == ")"
+            if not (bracketed and prev is not None and prev.last == s.first - 2 and prev.label != "PER"):
+                # "(KHGT)", "(Kakorlantas)" after an organisation or a place is its short form, not a person.
+                hits.extend(_persons(s, tokens, starts, ends, text))
+            taken.append((s.start, s.end))
+        elif s.label == "LOC" and " " in text[s.start : s.end] and text[s.start : s.end] in known_names():
+            # "di bawah Gerald Vanenburg": a place cue before a name the corpus knows as a person's.
+            hits.extend(_persons(Span("PER", s.first, s.last, s.start, s.end), tokens, starts, ends, text))
             taken.append((s.start, s.end))
         elif s.label == "LOC":
             place = _place(text, s.start, s.end)
@@ -376,17 +392,41 @@ def _named_after_heads() -> dict[str, str]:
     return out
 
 
-def _known_name(word: str, words) -> bool:
-    """The corpus writes it with a capital and the tagger read it as a person in the bodies."""
-    info = words.get(word.lower())
-    return info is not None and info.history == "PER" and info.cap_pct >= 90 and word[:1].isupper()
+@lru_cache(maxsize=1)
+def known_names() -> dict[str, tuple[int, int]]:
+    """names.tsv.gz: name -> (articles naming a person so, articles writing it), from `etl.train`."""
+    import gzip
+
+    from .features import MODELS
+
+    path = MODELS / "names.tsv.gz"
+    out: dict[str, tuple[int, int]] = {}
+    if path.exists():
+        with gzip.open(path, "rt", encoding="utf-8") as fh:
+            for line in fh:
+                if not line.startswith("#"):
+                    name, named, written = line.rstrip("\n").split("\t")
+                    out[name] = (int(named), int(written))
+    return out
 
 
-def _headline_names(spans, tokens, starts, ends, words):
+@lru_cache(maxsize=1)
+def _known_automaton():
+    auto = ahocorasick.Automaton()
+    for name, (named, written) in known_names().items():
+        # A one-word name counts when most articles that write it mean a person by it.
+        if " " in name or named >= 0.6 * written:
+            auto.add_word(name, (name, name))
+    if len(auto):
+        auto.make_automaton()
+    return auto
+
+
+def _headline_names(spans, tokens, starts, ends, words, text):
     """In Title Case every word looks like a name. A person span keeps only its name-like words (an
-    unknown word or one the corpus knows as a name: `Jagain Yoona` gives `Yoona`), loses a listed
-    place at its end (`Tupon Bantul`), and words the corpus bodies know as people (`Putin`) are
-    persons even where the tagger hesitated."""
+    unknown word or one the corpus knows as a name: `Jagain Yoona` gives `Yoona`) and loses a listed
+    place at its end (`Tupon Bantul`); people the corpus bodies name (names.tsv.gz: `Putin`,
+    `Marsha Aulia Putri`) are persons wherever the tagger hesitated, and their whole name counts."""
     out = []
     for s in spans:
         first, last = s.first, s.last
@@ -396,17 +436,21 @@ def _headline_names(spans, tokens, starts, ends, words):
             while last > first and tokens[last] in place_countries():
                 last -= 1
         out.append(s if (first, last) == (s.first, s.last) else Span(s.label, first, last, starts[first], ends[last]))
-    taken = {i for s in out for i in range(s.first, s.last + 1)}
-    i = 0
-    while i < len(tokens):
-        if i not in taken and _known_name(tokens[i], words):
-            j = i
-            while j + 1 < len(tokens) and j + 1 not in taken and _known_name(tokens[j + 1], words):
-                j += 1
-            out.append(Span("PER", i, j, starts[i], ends[j]))
-            i = j + 1
+    auto = _known_automaton()
+    if not len(auto):
+        return out
+    other = [(c.start, c.end) for c in find_countries(text)] + [(a, b) for _, a, b in find_orgs_listed(text)]
+    other += [(a, b) for _, _, a, b in find_places(text)]
+    for a, b, _ in _whole_word_matches(auto, text):
+        i, j = bisect_left(starts, a), bisect_right(ends, b) - 1
+        if i > j or any(x < b and a < y for x, y in other):
             continue
-        i += 1
+        clash = [s for s in out if s.first <= j and i <= s.last]
+        if any(s.label != "PER" or s.first < i or s.last > j for s in clash):
+            continue  # the tagger's span is another kind, or a longer name: it stands
+        # A known full name replaces the tagger's shorter or longer cut of it.
+        out = [s for s in out if s not in clash]
+        out.append(Span("PER", i, j, starts[i], ends[j]))
     return sorted(out, key=lambda s: s.first)
 
 
@@ -415,6 +459,28 @@ def _ordinary_in_headline(word: str, words) -> bool:
     if info is None:
         return usually_lower(word, default_tagger().space)
     return info.history not in ("PER", "mix") and info.cap_pct < 90
+
+
+def is_short_form(short: str, long_form: str) -> bool:
+    """Is `short` an acronym or short name of `long_form`? Its letters, in order, from the start
+    of one of the long form's words: KPK, Kemenkeu, Danantara, Unisa yes; `Pansus Angket KPK`,
+    `Edy` no."""
+    s = "".join(c for c in short.lower() if c.isalnum())
+    words = [w for w in re.findall(r"\w+", long_form.lower())]
+    if not s or not words or len(short.split()) > 3:
+        return False
+    for i, w in enumerate(words):
+        if w[0] != s[0]:
+            continue
+        rest = "".join(words[i:])
+        pos = 0
+        for c in s:
+            pos = rest.find(c, pos) + 1
+            if pos == 0:
+                break
+        else:
+            return True
+    return False
 
 
 def is_headline_like(text: str) -> bool:
@@ -535,6 +601,8 @@ def _person_ok(name: str) -> bool:
     words = name.split()
     if not words or len(words) > 6:
         return False
+    if all(w.lower().rstrip(".") in _title_words() for w in words):
+        return False  # "Sultan", "Pak": a title alone names nobody in particular
     low = name.lower()
     if low in _not_actors() or any(w.lower() in _not_actors() for w in words):
         return False

@@ -82,8 +82,9 @@ class WordStats:
                     prev = tok
 
     def cap_percent(self, word: str) -> int:
+        # Ten uses inside sentences at least: fewer are too easily headlines quoted in a body.
         n = self.inner[word]
-        return round(100 * self.inner_caps[word] / n) if n >= 3 else -1
+        return round(100 * self.inner_caps[word] / n) if n >= 10 else -1
 
 
 def _sentences(tokens: list[str]) -> Iterator[list[str]]:
@@ -231,3 +232,48 @@ def write_words(path: Path, stats: WordStats, words: list[str], labels: list[np.
     # mtime=0: the same words give the same bytes.
     with open(path, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0, compresslevel=9) as fh:
         fh.write(data)
+
+
+def person_names(texts: list[tuple[str, str]]) -> dict[str, tuple[int, int]]:
+    """People the shipped extractor finds in the corpus bodies: name -> (articles naming the person,
+    articles writing the name at all). Full names seen in 3 articles or more, and every word of
+    them: a headline names people without titles or context (`Putin`, `Marsha Aulia Putri`), and
+    these are the names it is checked against (actors.py). A word counts as a person's where most
+    articles that write it use it inside a person's name (Putin yes; Jakarta, Sultan no)."""
+    import re
+
+    from .actors import find_actors
+
+    named: Counter = Counter()
+    in_names: Counter = Counter()
+    for _, body in texts:
+        if not body:
+            continue
+        names = {h.name for h in find_actors(body, headline=False) if h.kind == "person"}
+        named.update(names)
+        in_names.update({w for n in names for w in n.split() if w[:1].isupper() and len(w) > 2})
+    out = {n: (c, c) for n, c in named.items() if c >= 3 and " " in n and not _looks_like_a_place_or_body(n)}
+    words = {w for w, c in in_names.items() if c >= 3}
+    written: Counter = Counter()
+    for _, body in texts:
+        if body:
+            written.update(set(re.findall(r"[A-Z][\w'’-]+", body)) & words)
+    for w in words:
+        out[w] = (in_names[w], max(written[w], in_names[w]))
+    return out
+
+
+def _looks_like_a_place_or_body(name: str) -> bool:
+    """`Masjid Jogokariyan`, `Kantor X`: a name opened by a place's or organisation's head word was
+    a tagging error, not a person to look for in headlines."""
+    from . import lexicons
+
+    heads = {x.split()[0].lower() for f in ("place_heads.txt", "org_heads.txt") for x in lexicons.lines(f)}
+    return name.split()[0].lower() in heads
+
+
+def write_names(path: Path, names: dict[str, tuple[int, int]]) -> None:
+    lines = ["# name\tarticles naming the person\tarticles writing the name"]
+    lines += [f"{n}\t{a}\t{w}" for n, (a, w) in sorted(names.items()) if "\t" not in n]
+    with open(path, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0, compresslevel=9) as fh:
+        fh.write(("\n".join(lines) + "\n").encode("utf-8"))

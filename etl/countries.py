@@ -67,7 +67,8 @@ def _lowercase_country_ok(surface: str) -> bool:
     return len(surface) >= 6 and surface.isalpha() and surface.islower() and not is_common_word(surface)
 
 
-def find_countries(text: str) -> list[CountryHit]:
+@lru_cache(maxsize=32)  # one text is looked up by several steps of its extraction
+def find_countries(text: str) -> tuple[CountryHit, ...]:
     """Country mentions, longest match first, as whole words with a leading capital."""
     low = text.lower()
     hits: list[tuple[int, int, str]] = []
@@ -95,4 +96,4 @@ def find_countries(text: str) -> list[CountryHit]:
             continue
         out.append(CountryHit(code, names.get(code, code), start, end))
         last_end = end
-    return out
+    return tuple(out)

@@ -91,6 +91,17 @@ def _single_word_lexicons() -> dict[str, frozenset[str]]:
 _PLACE_CUES = frozenset("di ke dari asal menuju sekitar wilayah kawasan kota kabupaten desa provinsi".split())
 
 
+def lexicon_fingerprint() -> str:
+    """A hash of the single-word lexicons the per-word features read: score vectors precomputed
+    with other lexicons are stale."""
+    import hashlib
+
+    h = hashlib.sha1()
+    for name, words in sorted(_single_word_lexicons().items()):
+        h.update(name.encode() + b"\0" + "\n".join(sorted(words)).encode("utf-8"))
+    return h.hexdigest()
+
+
 class FeatureSpace:
     """Features per word type, cached; the same strings for training and tagging."""
 
@@ -99,6 +110,7 @@ class FeatureSpace:
         self.lex = _single_word_lexicons()
         self._own: dict[str, list[str]] = {}
         self._ctx: dict[tuple[str, int], list[str]] = {}
+        self._ctx_base: dict[tuple[str, bool], list[str]] = {}
 
     def own(self, word: str) -> list[str]:
         f = self._own.get(word)
@@ -146,22 +158,33 @@ class FeatureSpace:
 
     def _ctx_features(self, word: str, offset: int) -> list[str]:
         p = f"{offset}|"
+        return [p + b for b in self.ctx_base(word, abs(offset) == 1)]
+
+    def ctx_base(self, word: str, near: bool) -> list[str]:
+        """A neighbour's features without their offset prefix: near (+-1) or far (+-2)."""
+        key = (word, near)
+        f = self._ctx_base.get(key)
+        if f is None:
+            f = self._ctx_base[key] = self._ctx_base_features(word, near)
+        return f
+
+    def _ctx_base_features(self, word: str, near: bool) -> list[str]:
         if word == PAD:
-            return [p + "pad"]
+            return ["pad"]
         low = word.lower()
         info = self.words.get(low)
-        f = [p + "w=" + _DIGIT.sub("0", low), p + "sh=" + shape(word)]
+        f = ["w=" + _DIGIT.sub("0", low), "sh=" + shape(word)]
         if info is not None and info.clusters and info.clusters[0] >= 0:
-            f.append(p + ("k1=" + str(info.clusters[1]) if abs(offset) == 1 else "k0=" + str(info.clusters[0])))
-        if abs(offset) == 1:
+            f.append("k1=" + str(info.clusters[1]) if near else "k0=" + str(info.clusters[0]))
+        if near:
             if info is not None:
-                f.append(p + "cp=" + _cap_bucket(info.cap_pct))
+                f.append("cp=" + _cap_bucket(info.cap_pct))
             key = low.rstrip(".")
-            f += [p + "L:" + name for name in ("title", "title1", "orghead", "speech", "portfolio", "degree") if key in self.lex[name]]
+            f += ["L:" + name for name in ("title", "title1", "orghead", "speech", "portfolio", "degree") if key in self.lex[name]]
             if key in _PLACE_CUES:
-                f.append(p + "L:placecue")
+                f.append("L:placecue")
             if info is not None and info.history != "-":
-                f.append(p + "H=" + info.history)
+                f.append("H=" + info.history)
         return f
 
     def sequence(self, tokens: list[str], spans: list[list[str]] | None = None) -> list[list[str]]:
@@ -224,7 +247,8 @@ def _title_automaton():
     return auto
 
 
-def find_titles(text: str) -> list[tuple[int, int]]:
+@lru_cache(maxsize=32)  # one text is looked up by several steps of its extraction
+def find_titles(text: str) -> tuple[tuple[int, int], ...]:
     """Titles and offices from titles.txt ("Wali Kota", "Kapolres", "Irjen Pol") written with a
     capital, whole words, longest first: (start, end)."""
     low = text.lower()
@@ -242,4 +266,4 @@ def find_titles(text: str) -> list[tuple[int, int]]:
         if s >= last:
             out.append((s, e))
             last = e
-    return out
+    return tuple(out)

@@ -185,6 +185,7 @@ def _assemble(
     observed = local_day(fetched_at) if fetched_at else published
     trending = [{"article_id": article_id, "rank": t.rank, "headline": t.headline, "observed_date": observed} for t in page.trending]
     mentions = extract_article(page.title, page.caption, page.body, [(t.rank, t.headline) for t in page.trending], page.dateline)
+    mentions = [m for m in mentions if not _self_mention(m, outlet)]
     return ArticleBundle(
         article=article,
         trending=trending,
@@ -193,6 +194,16 @@ def _assemble(
         fetched_at=fetched_at,
         warnings=list(page.warnings),
     )
+
+
+def _self_mention(m: Mention, outlet: str | None) -> bool:
+    """An outlet naming itself ("Dilansir detikSumut" on detik.com, "Liputan6.com" on liputan6.com)
+    is a byline, not an organisation in the story."""
+    if m.kind != "organization" or not outlet:
+        return False
+    brand = outlet.split(".")[0].lower()
+    name = "".join(c for c in m.entity.lower() if c.isalnum())
+    return len(brand) >= 4 and (name.startswith(brand) or (len(name) >= 4 and brand.startswith(name)))
 
 
 def outlet_name(given: str | None, url: str | None) -> str | None:

@@ -174,16 +174,30 @@ def _persons(groups: _Groups, names: list[NameCount], preferred: dict[str, int])
             if cands:
                 best = max(cands, key=lambda c: (c.articles, c.name))
                 if (best.articles >= SHORT_FORM_MIN_ARTICLES and best.articles >= SHORT_FORM_SHARE * total
-                        and best.articles >= 0.3 * n.articles):
+                        and best.articles >= 0.1 * n.articles):
                     groups.union(best.name, n.name)
             continue
-        # "President Prabowo Subianto" -> "Prabowo Subianto": a longer variant joins the common name in it.
-        subs = [" ".join(words[i:j]) for i in range(len(words)) for j in range(i + 2, len(words) + 1)
-                if (i, j) != (0, len(words)) and " ".join(words[i:j]) in articles]
+        # "Prabowo Subianto Djojohadikusumo", "President Prabowo Subianto" -> "Prabowo Subianto": a
+        # longer variant joins the common name inside it when what it adds comes after the name or
+        # is a title or an ordinary word ("Iriana Joko Widodo" is someone else).
+        subs = [(i, j) for i in range(len(words)) for j in range(i + 2, len(words) + 1)
+                if (i, j) != (0, len(words)) and " ".join(words[i:j]) in articles
+                and all(_not_a_name(w) for w in words[:i])]
         if subs:
-            best_sub = max(subs, key=lambda s: (articles[s], s))
+            i, j = max(subs, key=lambda ij: (articles[" ".join(words[ij[0]:ij[1]])], -ij[0]))
+            best_sub = " ".join(words[i:j])
             if articles[best_sub] >= 2 * n.articles:
                 groups.union(best_sub, n.name)
+
+
+def _not_a_name(word: str) -> bool:
+    """A title, or a word the corpus writes in lower case (a Title Case headline's verb)."""
+    from .actors import _title_words
+    from .features import word_table
+
+    low = word.lower().rstrip(".")
+    info = word_table().get(low)
+    return low in _title_words() or (info is not None and (0 <= info.cap_pct < 50 or info.word_class != "-"))
 
 
 def _organizations(groups: _Groups, names: list[NameCount], preferred: dict[str, int]) -> None:
@@ -201,14 +215,18 @@ def _organizations(groups: _Groups, names: list[NameCount], preferred: dict[str,
     by_key: dict[str, str] = {}
     for n in names:
         by_key.setdefault(key(n.name), n.name)
+    articles = {n.name: n.articles for n in names}
     for n in names:
         m = _LONG_ACR.match(n.name)
         if not m:
             continue
         acr, long_key = m.group(2).strip(), key(m.group(1))
         counts = defined[acr]
-        if counts[long_key] >= 0.6 * sum(counts.values()):
-            groups.union(n.name, by_key.get(key(acr), acr))
+        bare = by_key.get(key(acr), acr)
+        # The acronym joins the long form it stands for in most definitions, unless it is mostly
+        # used for something else (HAMAS, a mosque's youth group, is not Hamas).
+        if counts[long_key] >= 0.6 * sum(counts.values()) and sum(counts.values()) >= 0.05 * articles.get(bare, 0):
+            groups.union(n.name, bare)
 
 
 @lru_cache(maxsize=1)

@@ -18,12 +18,12 @@ from typing import Iterator
 
 import numpy as np
 
-from .features import MODELS, OFFSETS, PAD, FeatureSpace, span_features
+from .features import MODELS, OFFSETS, PAD, FeatureSpace, lexicon_fingerprint, span_features
 from .tokens import BREAKS, tokenize
 from .vocabulary import is_derived_word
 
 MODEL_FILE = MODELS / "ner.npz"
-_CACHE_LIMIT = 400_000  # word types kept per process before the cache starts again
+_CACHE_LIMIT = 800_000  # score vectors kept per process before the cache starts again (about 45 MB)
 
 
 @dataclass(frozen=True)
@@ -40,15 +40,47 @@ class Tagger:
         data = np.load(path, allow_pickle=False)
         self.labels: list[str] = [str(x) for x in data["labels"]]
         self.index = {a: i for i, a in enumerate(str(x) for x in data["attributes"])}
+        # Neighbour features by offset, keyed without their "-1|" prefix (no string built per lookup).
+        self.ctx_index: dict[int, dict[str, int]] = {off: {} for off in OFFSETS}
+        for a, i in self.index.items():
+            head, sep, base = a.partition("|")
+            if sep and head.lstrip("-").isdigit() and int(head) in self.ctx_index:
+                self.ctx_index[int(head)][base] = i
         self.weights: np.ndarray = data["weights"].astype(np.float64)
         self.trans: np.ndarray = data["transitions"].astype(np.float64)
         self.space = space or FeatureSpace()
         self.n = len(self.labels)
         self.o = self.labels.index("O")
+        # An O score this far above every other label's makes a token O whatever surrounds it: two
+        # transitions cannot make up for it.
+        allowed = self.trans[self.trans > -100]
+        self.sure_o = 2 * float(np.abs(allowed).max()) + 1.0 if allowed.size else 1e9
         self._rows: dict[int, dict[str, int]] = {off: {} for off in (0, *OFFSETS)}
         self._used = 0
+        self._vocab_index: dict[int, dict[str, int]] = {off: {} for off in (0, *OFFSETS)}
+        self._vocab_used = 0
         self._table = np.zeros((1024, self.n))
         self._span_vectors: dict[str, np.ndarray] = {}
+        if "vocab_rows" in data.files and str(data["vocab_lexicons"]) == lexicon_fingerprint():
+            self._load_vocabulary([str(w) for w in data["vocab_words"]], data["vocab_rows"])
+
+    def vocabulary_rows(self, words: list[str]) -> np.ndarray:
+        """(words x offsets x labels): each word's score vector at offset 0, then OFFSETS."""
+        self._add_rows([(off, w) for w in words for off in (0, *OFFSETS)])
+        order = [[self._rows[off][w] for off in (0, *OFFSETS)] for w in words]
+        return self._table[np.array(order)]
+
+    def _load_vocabulary(self, words: list[str], rows: np.ndarray) -> None:
+        offsets = (0, *OFFSETS)
+        n = len(words) * len(offsets)
+        self._table = np.zeros((max(1024, 2 * n), self.n))
+        self._table[:n] = rows.reshape(n, self.n).astype(np.float64)
+        for k, w in enumerate(words):
+            for j, off in enumerate(offsets):
+                self._rows[off][w] = k * len(offsets) + j
+        self._used = n
+        self._vocab_index = {off: dict(d) for off, d in self._rows.items()}
+        self._vocab_used = n
 
     # -- per word type score vectors ------------------------------------------------------------
 
@@ -62,9 +94,12 @@ class Tagger:
         flat: list[int] = []
         bounds: list[int] = []
         for offset, word in missing:
-            attrs = self.space.own(word) if offset == 0 else self.space.ctx(word, offset)
             bounds.append(len(flat))
-            flat.extend(index[a] for a in attrs if a in index)
+            if offset == 0:
+                flat.extend(index[a] for a in self.space.own(word) if a in index)
+            else:
+                ctx = self.ctx_index[offset]
+                flat.extend(ctx[b] for b in self.space.ctx_base(word, abs(offset) == 1) if b in ctx)
         r0 = self._used
         need = r0 + len(missing)
         while need > len(self._table):
@@ -91,10 +126,10 @@ class Tagger:
         at = list(range(len(tokens))) if at is None else at
         padded = [PAD, PAD, *tokens, PAD, PAD]
         if self._used + (1 + len(OFFSETS)) * len(at) > _CACHE_LIMIT:
-            # Bounded memory on endless input: start the cache again (never in the middle of a text).
-            for d in self._rows.values():
-                d.clear()
-            self._used = 0
+            # Bounded memory on endless input: start the cache again from the shipped vocabulary
+            # (never in the middle of a text).
+            self._rows = {off: dict(d) for off, d in self._vocab_index.items()}
+            self._used = self._vocab_used
         windows = [(0, [tokens[i] for i in at])] + [(off, [padded[i + 2 + off] for i in at]) for off in OFFSETS]
         missing: dict[tuple[int, str], None] = {}
         for off, words in windows:
@@ -151,12 +186,51 @@ class Tagger:
             return out
         at = [i for a, b in stretches for i in range(a, b)]
         e = self.emissions(tokens, spans, at)
-        k = 0
+        n = len(tokens)
+        margin = e[:, self.o] - np.delete(e, self.o, axis=1).max(axis=1)
+        todo, k = [], 0
         for a, b in stretches:
-            for j, lab in enumerate(self.viterbi(e[k : k + b - a], o_before=a > 0, o_after=b < len(tokens))):
-                out[a + j] = self.labels[lab]
+            # Where every token's own score says O by a wide margin, no path through the stretch can
+            # say otherwise (transitions are far smaller): skip the decoding.
+            if margin[k : k + b - a].min() < self.sure_o:
+                todo.append((a, b, k))
             k += b - a
+        # Short and long stretches apart: one long stretch would make every short one pad to it.
+        for group in ([t for t in todo if t[1] - t[0] <= 6], [t for t in todo if t[1] - t[0] > 6]):
+            if group:
+                for (a, b, _), path in zip(group, self._decode_stretches(e, group, n)):
+                    for j, lab in enumerate(path):
+                        if lab != self.o:
+                            out[a + j] = self.labels[lab]
         return out
+
+    def _decode_stretches(self, e: np.ndarray, todo: list[tuple[int, int, int]], n: int) -> list[list[int]]:
+        """Viterbi over all stretches of a text at once: padded to the longest, one array step per
+        position. Past its end a stretch is held in O, which adds the step to the O that follows it."""
+        count, longest = len(todo), max(b - a for a, b, _ in todo)
+        block = np.full((count, longest, self.n), -1e4)
+        block[:, :, self.o] = 0.0
+        for r, (a, b, k) in enumerate(todo):
+            block[r, : b - a] = e[k : k + b - a]
+            if a > 0:
+                block[r, 0] += self.trans[self.o]
+            if b == n and b - a < longest:
+                block[r, b - a :, :] = 0.0  # the text ends here: nothing follows, nothing is forced
+        back = np.zeros((count, longest, self.n), dtype=np.intp)
+        delta = block[:, 0]
+        cols = np.arange(self.n)
+        for t in range(1, longest):
+            s = delta[:, :, None] + self.trans[None]
+            back[:, t] = s.argmax(axis=1)
+            delta = s[np.arange(count)[:, None], back[:, t], cols] + block[:, t]
+        last = np.where(np.array([b < n and b - a == longest for a, b, _ in todo])[:, None],
+                        delta + self.trans[:, self.o][None, :], delta).argmax(axis=1)
+        paths = np.zeros((count, longest), dtype=np.intp)
+        paths[:, -1] = last
+        rows = np.arange(count)
+        for t in range(longest - 1, 0, -1):
+            paths[:, t - 1] = back[rows, t, paths[:, t]]
+        return [paths[r, : b - a].tolist() for r, (a, b, _) in enumerate(todo)]
 
     def tag(self, text: str, title_case: bool = False) -> tuple[list[Span], list[str], list[int], list[int]]:
         """Entity spans of a text, with its tokens and their offsets. title_case=True reads a Title
@@ -170,13 +244,13 @@ class Tagger:
 def candidate_stretches(tokens: list[str], gap: int = 2, margin: int = 1) -> list[tuple[int, int]]:
     """[start, end) stretches around capitalised or numeric tokens: candidates less than `gap`
     tokens apart share a stretch, and `margin` tokens of context are added on either side."""
-    out: list[tuple[int, int]] = []
     n = len(tokens)
+    cands = [i for i, tok in enumerate(tokens)
+             if tok[:1].isupper() or (not tok.islower() and tok.isalpha())
+             or (tok[:1].isdigit() and i and tokens[i - 1][:1].isupper())]
+    out: list[tuple[int, int]] = []
     last = -10
-    for i, tok in enumerate(tokens):
-        c = tok[:1]
-        if not (c.isupper() or (c.isdigit() and i and tokens[i - 1][:1].isupper()) or (not tok.islower() and tok.isalpha())):
-            continue
+    for i in cands:
         a, b = max(0, i - margin), min(n, i + 1 + margin)
         if out and (a <= out[-1][1] or i - last <= gap + 1):
             out[-1] = (out[-1][0], b)
@@ -190,14 +264,18 @@ def spans_of(labels: list[str], starts: list[int], ends: list[int]) -> list[Span
     """BIO labels to spans (an I- without its B- opens one, as conlleval reads it)."""
     out: list[Span] = []
     cur: list | None = None
-    for i, lab in enumerate([*labels, "O"]):
-        kind = lab[2:] if lab != "O" else None
-        opens = lab.startswith("B-") or (lab.startswith("I-") and (cur is None or cur[0] != kind))
-        if cur is not None and (lab == "O" or opens):
-            out.append(Span(cur[0], cur[1], i - 1, starts[cur[1]], ends[i - 1]))
+    prev = -2
+    for i in [k for k, lab in enumerate(labels) if lab != "O"]:
+        lab = labels[i]
+        kind = lab[2:]
+        if cur is not None and (prev != i - 1 or lab[0] == "B" or cur[0] != kind):
+            out.append(Span(cur[0], cur[1], prev, starts[cur[1]], ends[prev]))
             cur = None
-        if opens:
+        if cur is None:
             cur = [kind, i]
+        prev = i
+    if cur is not None:
+        out.append(Span(cur[0], cur[1], prev, starts[cur[1]], ends[prev]))
     return out
 
 
@@ -207,6 +285,11 @@ def truecase(tokens: list[str], space: FeatureSpace) -> list[str]:
 
 
 def usually_lower(tok: str, space: FeatureSpace) -> bool:
+    return _usually_lower(tok, space)
+
+
+@lru_cache(maxsize=100_000)
+def _usually_lower(tok: str, space: FeatureSpace) -> bool:
     """Is this capitalised word an ordinary word that only a Title Case headline capitalises?"""
     keep = _headline_keep(space)
     # Titles and the heads of organisation and place names keep their capital: they announce a name.

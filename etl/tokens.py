@@ -19,28 +19,33 @@ _GLUED_SENTENCE = re.compile(r"(?<=[a-z0-9)]{2})\.(?=[A-Z][a-z])")
 
 def tokenize(text: str) -> tuple[list[str], list[int], list[int]]:
     """(tokens, starts, ends) of a text."""
-    toks: list[str] = []
-    starts: list[int] = []
-    ends: list[int] = []
-    for m in _TOKEN.finditer(text):
-        tok = m.group()
-        start = m.start()
-        if "." in tok and _GLUED_SENTENCE.search(tok):
-            pos = 0
-            for piece in _GLUED_SENTENCE.split(tok):
-                if pos:
-                    toks.append(".")
-                    starts.append(start + pos - 1)
-                    ends.append(start + pos)
-                toks.append(piece)
-                starts.append(start + pos)
-                ends.append(start + pos + len(piece))
-                pos += len(piece) + 1
+    matches = list(_TOKEN.finditer(text))
+    toks = [m.group() for m in matches]
+    starts = [m.start() for m in matches]
+    ends = [m.end() for m in matches]
+    if not _GLUED_SENTENCE.search(text):
+        return toks, starts, ends
+    # Rare: "Danantara.Peluang" glued by a scraper is split into word, dot, word.
+    out_t: list[str] = []
+    out_s: list[int] = []
+    out_e: list[int] = []
+    for tok, start, end in zip(toks, starts, ends):
+        if "." not in tok or not _GLUED_SENTENCE.search(tok):
+            out_t.append(tok)
+            out_s.append(start)
+            out_e.append(end)
             continue
-        toks.append(tok)
-        starts.append(start)
-        ends.append(m.end())
-    return toks, starts, ends
+        pos = 0
+        for piece in _GLUED_SENTENCE.split(tok):
+            if pos:
+                out_t.append(".")
+                out_s.append(start + pos - 1)
+                out_e.append(start + pos)
+            out_t.append(piece)
+            out_s.append(start + pos)
+            out_e.append(start + pos + len(piece))
+            pos += len(piece) + 1
+    return out_t, out_s, out_e
 
 
 def join_tokens(tokens: list[str], glue_hyphens: bool = False) -> tuple[str, list[tuple[int, int]]]:

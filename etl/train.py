@@ -1,7 +1,9 @@
 """Rebuild the tagger's files from ../shared, deterministically: `python -m etl.train [words|model|all]`.
 
 - words: clusters and casing statistics from the corpus text (`etl/models/words.tsv.gz`);
-- model: a CRF (CRFsuite, L-BFGS) on the public NER sets, exported as arrays (`etl/models/ner.npz`).
+- model: a CRF (CRFsuite, L-BFGS) on the public NER sets, exported as arrays (`etl/models/ner.npz`),
+  then the people that model finds in the corpus bodies (`etl/models/names.tsv.gz`, for headlines);
+- names: only that last step.
 The shipped model learns from IDNer-2k train+dev (MIT), NERGrit train+valid (Apache-2.0) and all
 of NER-UI (CC BY 4.0 per NusaCrowd). `python -m etl.evaluate` never scores a model on what it
 learned from: it trains held-out models (`heldout_model`) for each yardstick and caches them.
@@ -27,7 +29,7 @@ import numpy as np  # noqa: E402
 
 from .conll import Sentence, read_conll, spans_from_tags  # noqa: E402
 from .evaluate import NER_DIR, SHARED  # noqa: E402
-from .features import MODELS, WORDS_FILE, FeatureSpace, span_features, word_table  # noqa: E402
+from .features import MODELS, WORDS_FILE, FeatureSpace, lexicon_fingerprint, span_features, word_table  # noqa: E402
 from .tokens import BREAKS, join_tokens, tokenize  # noqa: E402
 
 LABELS = ("O", "B-PER", "I-PER", "B-ORG", "I-ORG", "B-LOC", "I-LOC")
@@ -124,7 +126,7 @@ def featurize(sents: list[tuple[Sentence, Convention]], space: FeatureSpace) -> 
 
 
 def train_model(names: list[str], target: Path, params: dict | None = None, verbose: bool = False,
-                words: Path = WORDS_FILE) -> Path:
+                words: Path = WORDS_FILE, ship_vocabulary: bool = False) -> Path:
     """Train a CRF on the named sets and write it as arrays to `target` (ner.npz layout)."""
     import pycrfsuite
 
@@ -140,11 +142,11 @@ def train_model(names: list[str], target: Path, params: dict | None = None, verb
         trainer.train(str(raw))
         if verbose:
             print(f"trained on {', '.join(names)} in {time.perf_counter() - t0:.0f} s", file=sys.stderr)
-        export(raw, target)
+        export(raw, target, word_table(words) if ship_vocabulary else None)
     return target
 
 
-def export(crfsuite_model: Path, target: Path) -> None:
+def export(crfsuite_model: Path, target: Path, vocabulary: dict | None = None) -> None:
     """CRFsuite's weights as arrays: attributes (sorted), weights (attribute x label), transitions."""
     import pycrfsuite
 
@@ -167,7 +169,18 @@ def export(crfsuite_model: Path, target: Path) -> None:
                 if a not in (b, "B-" + b[2:]):
                     trans[col[a], col[b]] = -1e4
     target.parent.mkdir(parents=True, exist_ok=True)
-    np.savez_compressed(target, labels=np.array(LABELS), attributes=np.array(attrs), weights=weights, transitions=trans)
+    arrays = dict(labels=np.array(LABELS), attributes=np.array(attrs), weights=weights, transitions=trans)
+    np.savez_compressed(target, **arrays)
+    if vocabulary is not None:
+        # Every known word's score vectors at every offset, so a process starts warm (float16:
+        # a thousandth of a score's size, far below any decision's margin).
+        from .tagger import Tagger
+
+        tagger = Tagger(target, FeatureSpace(vocabulary))
+        words = sorted(vocabulary)
+        rows = tagger.vocabulary_rows(words)
+        np.savez_compressed(target, **arrays, vocab_words=np.array(words), vocab_rows=rows.astype(np.float16),
+                            vocab_lexicons=np.array(lexicon_fingerprint()))
 
 
 def heldout_model(names: list[str], params: dict | None = None) -> Path:
@@ -206,10 +219,22 @@ def build_words(corpus: Path, target: Path = WORDS_FILE, verbose: bool = False) 
     return target
 
 
+def build_names(corpus: Path, out: Path = MODELS) -> Path:
+    """names.tsv.gz: the people the shipped extractor finds in the corpus bodies (needs ner.npz)."""
+    from .clusters import corpus_texts, person_names, write_names
+    from .tagger import use_model
+
+    target = out / "names.tsv.gz"
+    texts = list(corpus_texts([corpus]))
+    with use_model(out / "ner.npz"):
+        write_names(target, person_names(texts))
+    return target
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m etl.train", description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("what", nargs="?", default="all", choices=["all", "words", "model"])
+    ap.add_argument("what", nargs="?", default="all", choices=["all", "words", "model", "names"])
     ap.add_argument("--corpus", type=Path, default=SHARED / "corpus", help="text for the clusters")
     ap.add_argument("--out", type=Path, default=MODELS, help="folder for words.tsv.gz and ner.npz")
     args = ap.parse_args(argv)
@@ -222,7 +247,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{path}: {len(word_table(path))} words in {time.perf_counter() - t0:.0f} s")
     if args.what in ("all", "model"):
         t0 = time.perf_counter()
-        path = train_model(list(PRODUCT_SETS), args.out / "ner.npz", verbose=True, words=args.out / "words.tsv.gz")
+        path = train_model(list(PRODUCT_SETS), args.out / "ner.npz", verbose=True, words=args.out / "words.tsv.gz",
+                           ship_vocabulary=True)
+        print(f"{path}: {path.stat().st_size / 1e6:.1f} MB in {time.perf_counter() - t0:.0f} s")
+    if args.what in ("all", "model", "names"):
+        t0 = time.perf_counter()
+        path = build_names(args.corpus, args.out)
         print(f"{path}: {path.stat().st_size / 1e6:.1f} MB in {time.perf_counter() - t0:.0f} s")
     return 0
 
