@@ -156,6 +156,9 @@ def find_actors(text: str, headline: bool | None = None) -> list[ActorHit]:
     spans = [t for t in (_trim(s, tokens, starts, ends) for s in spans) if t is not None]
     if headline:
         spans = _headline_names(spans, tokens, starts, ends, tagger.space.words, text)
+    spans = _split_place_and_name(spans, tokens, starts, ends, text, tagger.space.words)
+    if not headline:
+        spans = _whole_names(spans, tokens, starts, ends, text)
     view = truecase(tokens, tagger.space) if headline else tokens
     spans = _titled_names(_join_connectors(spans, tokens, starts, ends), view, starts, ends, text, tagger.space.words)
     spans = _headed_organisations(_named_after_people(spans, tokens, starts, ends, text), tokens, starts, ends)
@@ -253,6 +256,53 @@ def _trim(span, tokens: list[str], starts: list[int], ends: list[int]):
     if first == span.first:
         return span
     return Span(span.label, first, span.last, starts[first], span.end)
+
+
+def _split_place_and_name(spans, tokens, starts, ends, text, words):
+    """`Menteri Dalam Negeri Prancis Gerald Darmanin`: the tagger sometimes reads the country and the
+    name after it as one location; a listed country or place followed by name-like words that are
+    no place is the place, then a person."""
+    out = []
+    listed = {s: e for _, _, s, e in find_places(text)}
+    listed.update({c.start: c.end for c in find_countries(text)})
+    for s in spans:
+        end = listed.get(s.start)
+        if s.label == "LOC" and end is not None and end < s.end:
+            k = next((i for i in range(s.first, s.last + 1) if starts[i] >= end), None)
+            rest = range(k, s.last + 1) if k is not None and k > s.first else range(0)
+            if rest and all(_name_word(tokens[i], words) for i in rest) and not any(a >= end for a in listed if a < s.end):
+                out.append(Span("LOC", s.first, k - 1, s.start, ends[k - 1]))
+                out.append(Span("PER", k, s.last, starts[k], s.end))
+                continue
+        out.append(s)
+    return out
+
+
+def _whole_names(spans, tokens, starts, ends, text):
+    """`Listyo Sigit` + `Prabowo` written together are one person, and `Dadan` right before
+    `Hindayana` belongs to the name when the corpus knows it as a person's word (names.tsv.gz)."""
+    known = known_names()
+    out: list[Span] = []
+    for s in spans:
+        if s.label == "PER":
+            first = s.first
+            while first > 0 and _name_part(tokens[first - 1], known) and (not out or out[-1].last < first - 1) \
+                    and ends[first - 1] + 1 == starts[first]:
+                first -= 1
+            if first != s.first:
+                s = Span("PER", first, s.last, starts[first], s.end)
+            if out and out[-1].label == "PER" and out[-1].last == s.first - 1 and text[out[-1].end : s.start] == " ":
+                prev = out.pop()
+                s = Span("PER", prev.first, s.last, prev.start, s.end)
+        out.append(s)
+    return out
+
+
+def _name_part(tok: str, known: dict[str, tuple[int, int]]) -> bool:
+    if not tok[:1].isupper() or tok.lower().rstrip(".") in _title_words():
+        return False
+    named, written = known.get(tok, (0, 0))
+    return named >= 3 and named >= 0.6 * written
 
 
 _JOINERS = frozenset("bin binti bt van von der de den da dos del al el ibn".split())

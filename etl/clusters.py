@@ -223,7 +223,10 @@ def write_words(path: Path, stats: WordStats, words: list[str], labels: list[np.
         if "\t" in w or "\n" in w:
             continue
         cl = clustered.get(w)
-        cells = [w, str(stats.counts[w]), str(stats.cap_percent(w)), word_class(w), history.get(w, "-")]
+        cap = stats.cap_percent(w)
+        # The root list cannot tell `Dadan` (a name) from `dada` + -an: the corpus's capitals can.
+        cls = word_class(w) if cap < 80 else "-"
+        cells = [w, str(stats.counts[w]), str(cap), cls, history.get(w, "-")]
         cells += [str(c) for c in cl] if cl else ["-1"] * len(labels)
         lines.append("\t".join(cells))
     header = "# word\tcount\tcapitalised_pct\tclass\thistory\t" + "\t".join(f"k{g}" for g in GRANULARITIES)
