@@ -162,6 +162,7 @@ def find_actors(text: str, headline: bool | None = None) -> list[ActorHit]:
     view = truecase(tokens, tagger.space) if headline else tokens
     spans = _titled_names(_join_connectors(spans, tokens, starts, ends), view, starts, ends, text, tagger.space.words)
     spans = _headed_organisations(_named_after_people(spans, tokens, starts, ends, text), tokens, starts, ends)
+    spans = _unit_names(spans, view, starts, ends)
     hits: list[ActorHit] = []
     taken: list[tuple[int, int]] = []
     i = 0
@@ -393,6 +394,38 @@ def _headed_organisations(spans, tokens, starts, ends):
             continue
         out.append(s)
     return out
+
+
+def _unit_names(spans, view, starts, ends):
+    """`Kementerian Kesehatan`, `Dinas Kesehatan Provinsi Jawa Timur`: a capitalised run opened by
+    the head of an organisation's name (org_heads.txt) that the tagger left out is an organisation;
+    so is the one inside a building's name (`Kantor Kementerian Pertanian`)."""
+    heads = _org_heads()
+    taken = {i for s in spans for i in range(s.first, s.last + 1)}
+    out = list(spans)
+    for s in spans:
+        if s.label == "LOC" and s.last > s.first and view[s.first].lower() in ("kantor", "gedung") \
+                and view[s.first + 1].lower() in heads and view[s.first + 1][:1].isupper():
+            out.append(Span("ORG", s.first + 1, s.last, starts[s.first + 1], s.end))
+    done = -1
+    for i in [k for k, tok in enumerate(view) if tok[:1].isupper() and tok.lower() in heads and not tok.isupper()]:
+        if i in taken or i <= done:
+            continue
+        j = i
+        while j + 1 < len(view) and j + 1 - i < 8 and j + 1 not in taken:
+            nxt = view[j + 1]
+            if nxt[:1].isupper() or (nxt.isdigit() and not re.fullmatch(r"(?:19|20)\d\d", nxt)):
+                j += 1  # "Daop 6", "SMA 3", but not the year in "Libur Sekolah 2025"
+            elif nxt in ("dan", ",") and j + 2 < len(view) and view[j + 2][:1].isupper() and j + 2 not in taken:
+                j += 1
+            else:
+                break
+        while j > i and view[j] in ("dan", ","):
+            j -= 1
+        if j > i:
+            out.append(Span("ORG", i, j, starts[i], ends[j]))
+        done = j
+    return sorted(out, key=lambda s: (s.first, -s.last))
 
 
 def _named_after_people(spans, tokens, starts, ends, text):

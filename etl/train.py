@@ -177,10 +177,21 @@ def export(crfsuite_model: Path, target: Path, vocabulary: dict | None = None) -
         from .tagger import Tagger
 
         tagger = Tagger(target, FeatureSpace(vocabulary))
-        words = sorted(vocabulary)
+        words = sorted(vocabulary_forms(vocabulary))
         rows = tagger.vocabulary_rows(words)
         np.savez_compressed(target, **arrays, vocab_words=np.array(words), vocab_rows=rows.astype(np.float16),
                             vocab_lexicons=np.array(lexicon_fingerprint()))
+
+
+def vocabulary_forms(vocabulary: dict) -> set[str]:
+    """The spellings a known word is met in: lower case, Capitalised, or both (by its corpus casing)."""
+    out = set()
+    for w, info in vocabulary.items():
+        if info.cap_pct < 90:
+            out.add(w)
+        if (info.cap_pct >= 10 or info.cap_pct < 0) and w[:1].isalpha():
+            out.add(w[:1].upper() + w[1:])
+    return out
 
 
 def heldout_model(names: list[str], params: dict | None = None) -> Path:
