@@ -129,7 +129,7 @@ def word_vectors(stats: WordStats) -> tuple[list[str], np.ndarray]:
     pmi = np.log((coo.data / total) / ((row_sum[coo.row] / total) * ctx_p[coo.col]))
     keep = pmi > 0
     ppmi = sparse.csr_matrix((pmi[keep], (coo.row[keep], coo.col[keep])), shape=m.shape)
-    u, s = _randomized_svd(ppmi, DIMENSIONS)
+    u, s = _randomized_svd(ppmi, max(1, min(DIMENSIONS, min(ppmi.shape) - 21)))
     vecs = u * np.sqrt(s)
     norms = np.linalg.norm(vecs, axis=1, keepdims=True)
     return words, (vecs / np.where(norms == 0, 1, norms)).astype(np.float32)

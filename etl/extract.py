@@ -110,10 +110,24 @@ def _extract_group(parts: list[tuple[str, int | None, str, bool | None]]) -> lis
     blocks = blocked()
     for part, rank, text, hit in actor_hits:
         name = hit.name if hit.kind == "place" else org(hit.name) if hit.kind == "organization" else person(hit.name)
-        if blocks and (hit.kind, key(name)) in blocks:
+        if blocks and _blocked(hit.kind, name, blocks):
             continue  # entity_overrides.csv says this is not a `kind` at all
         out.append(Mention(part, rank, hit.kind, name, hit.code, hit.start, hit.end, text))
     return out
+
+
+_LONG_ACR = re.compile(r"^(.*\S)\s*\(([^()]+)\)$")
+
+
+def _blocked(kind: str, name: str, blocks: frozenset[tuple[str, str]]) -> bool:
+    """A blocked name, either half of a blocked `Long Form (ACR)`, or a listed form of a blocked name."""
+    forms = [name]
+    m = _LONG_ACR.match(name)
+    if m:
+        forms += [m.group(1), m.group(2)]
+    listed = org_aliases() if kind == "organization" else _person_aliases() if kind == "person" else {}
+    forms += [listed[f] for f in forms if f in listed]
+    return any((kind, key(f)) in blocks for f in forms)
 
 
 def _dateline_place(dateline: str) -> list[Mention]:

@@ -187,7 +187,7 @@ class FeatureSpace:
                 f.append("H=" + info.history)
         return f
 
-    def sequence(self, tokens: list[str], spans: list[list[str]] | None = None) -> list[list[str]]:
+    def sequence(self, tokens: list[str], spans: dict[int, list[str]] | None = None) -> list[list[str]]:
         """Attribute strings of every token (training, and the slow reference path of the tagger)."""
         padded = [PAD, PAD, *tokens, PAD, PAD]
         out = []
@@ -195,8 +195,8 @@ class FeatureSpace:
             f = list(self.own(tok))
             for off in OFFSETS:
                 f += self.ctx(padded[i + 2 + off], off)
-            if spans is not None:
-                f += spans[i]
+            if spans:
+                f += spans.get(i, ())
             out.append(f)
         return out
 
@@ -205,13 +205,13 @@ class FeatureSpace:
 # Lexicon spans: listed organisations, countries and places covering tokens.
 
 
-def span_features(text: str, starts: list[int], ends: list[int]) -> list[list[str]]:
-    """Per token, which listed entity covers it (B for its first token, I after), and one token on
-    either side of it."""
+def span_features(text: str, starts: list[int], ends: list[int]) -> dict[int, list[str]]:
+    """Token index -> which listed entity covers it (B for its first token, I after) or stands
+    right next to it. Sparse: most tokens have none."""
     from .actors import find_orgs_listed, find_places
     from .countries import find_countries
 
-    out: list[list[str]] = [[] for _ in starts]
+    out: dict[int, list[str]] = {}
     groups = (
         ("org", [(s, e) for _, s, e in find_orgs_listed(text)]),
         ("cty", [(c.start, c.end) for c in find_countries(text)]),
@@ -225,13 +225,13 @@ def span_features(text: str, starts: list[int], ends: list[int]) -> list[list[st
             j = bisect_right(ends, e)
             if i >= j or i >= n:
                 continue
-            out[i].append(f"G:{name}:B")
+            out.setdefault(i, []).append(f"G:{name}:B")
             for k in range(i + 1, j):
-                out[k].append(f"G:{name}:I")
+                out.setdefault(k, []).append(f"G:{name}:I")
             if i > 0:
-                out[i - 1].append(f"G:{name}:next")
+                out.setdefault(i - 1, []).append(f"G:{name}:next")
             if j < n:
-                out[j].append(f"G:{name}:prev")
+                out.setdefault(j, []).append(f"G:{name}:prev")
     return out
 
 

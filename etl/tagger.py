@@ -120,7 +120,7 @@ class Tagger:
             v = self._span_vectors[attr] = self._vector([attr])
         return v
 
-    def emissions(self, tokens: list[str], spans: list[list[str]] | None, at: list[int] | None = None) -> np.ndarray:
+    def emissions(self, tokens: list[str], spans: dict[int, list[str]] | None, at: list[int] | None = None) -> np.ndarray:
         """(positions x labels) scores of the tokens at `at` (default: all): own word, neighbours
         and lexicon spans."""
         at = list(range(len(tokens))) if at is None else at
@@ -130,23 +130,25 @@ class Tagger:
             # (never in the middle of a text).
             self._rows = {off: dict(d) for off, d in self._vocab_index.items()}
             self._used = self._vocab_used
-        windows = [(0, [tokens[i] for i in at])] + [(off, [padded[i + 2 + off] for i in at]) for off in OFFSETS]
-        missing: dict[tuple[int, str], None] = {}
-        for off, words in windows:
+        e = None
+        for off in (0, *OFFSETS):
+            words = [padded[i + 2 + off] for i in at]
             rows = self._rows[off]
-            for w in words:
-                if w not in rows:
-                    missing[(off, w)] = None
-        if missing:
-            self._add_rows(list(missing))
-        e = self._table[[self._rows[0][w] for w in windows[0][1]]]
-        for off, words in windows[1:]:
-            rows = self._rows[off]
-            e += self._table[[rows[w] for w in words]]
-        if spans is not None:
-            for k, i in enumerate(at):
-                for a in spans[i]:
-                    e[k] += self._span_vector(a)
+            ids = [rows.get(w, -1) for w in words]
+            if -1 in ids:
+                self._add_rows(list(dict.fromkeys((off, w) for w, r in zip(words, ids) if r < 0)))
+                ids = [rows[w] for w in words]
+            if e is None:
+                e = self._table[ids]
+            else:
+                e += self._table[ids]
+        if spans:
+            position = {i: k for k, i in enumerate(at)}
+            for i, attrs in spans.items():
+                k = position.get(i)
+                if k is not None:
+                    for a in attrs:
+                        e[k] += self._span_vector(a)
         breaks = [k for k, i in enumerate(at) if tokens[i] in BREAKS]
         if breaks:
             e[breaks] = -1e4
@@ -174,7 +176,7 @@ class Tagger:
             path.append(int(back[t, path[-1]]))
         return path[::-1]
 
-    def tag_tokens(self, tokens: list[str], spans: list[list[str]] | None = None, full: bool = False) -> list[str]:
+    def tag_tokens(self, tokens: list[str], spans: dict[int, list[str]] | None = None, full: bool = False) -> list[str]:
         """BIO labels of a token sequence. full=True decodes every token (the reference)."""
         if not tokens:
             return []
@@ -245,9 +247,9 @@ def candidate_stretches(tokens: list[str], gap: int = 2, margin: int = 1) -> lis
     """[start, end) stretches around capitalised or numeric tokens: candidates less than `gap`
     tokens apart share a stretch, and `margin` tokens of context are added on either side."""
     n = len(tokens)
-    cands = [i for i, tok in enumerate(tokens)
-             if tok[:1].isupper() or (not tok.islower() and tok.isalpha())
-             or (tok[:1].isdigit() and i and tokens[i - 1][:1].isupper())]
+    # Any capital letter makes a candidate ("Jokowi", "KPK", "detikJogja"); a number right after a
+    # capitalised word ("Daop 6") falls within that word's margin.
+    cands = [i for i, tok in enumerate(tokens) if tok != tok.lower()]
     out: list[tuple[int, int]] = []
     last = -10
     for i in cands:

@@ -127,21 +127,28 @@ def featurize(sents: list[tuple[Sentence, Convention]], space: FeatureSpace) -> 
 
 def train_model(names: list[str], target: Path, params: dict | None = None, verbose: bool = False,
                 words: Path = WORDS_FILE, ship_vocabulary: bool = False) -> Path:
-    """Train a CRF on the named sets and write it as arrays to `target` (ner.npz layout)."""
+    """Train a CRF on the named public sets and write it as arrays to `target` (ner.npz layout)."""
+    t0 = time.perf_counter()
+    train_on(sentences(names), target, params, words, ship_vocabulary)
+    if verbose:
+        print(f"trained on {', '.join(names)} in {time.perf_counter() - t0:.0f} s", file=sys.stderr)
+    return target
+
+
+def train_on(sents: list[tuple[Sentence, Convention]], target: Path, params: dict | None = None,
+             words: Path = WORDS_FILE, ship_vocabulary: bool = False) -> Path:
+    """Train a CRF on these sentences (deterministic: L-BFGS from zero weights, fixed order)."""
     import pycrfsuite
 
     space = FeatureSpace(word_table(words))
     trainer = pycrfsuite.Trainer(verbose=False)
     trainer.select("lbfgs", "crf1d")
-    for xseq, yseq in featurize(sentences(names), space):
+    for xseq, yseq in featurize(sents, space):
         trainer.append(xseq, yseq)
     trainer.set_params({**PARAMS, **(params or {})})
     with tempfile.TemporaryDirectory() as tmp:
         raw = Path(tmp) / "model.crfsuite"
-        t0 = time.perf_counter()
         trainer.train(str(raw))
-        if verbose:
-            print(f"trained on {', '.join(names)} in {time.perf_counter() - t0:.0f} s", file=sys.stderr)
         export(raw, target, word_table(words) if ship_vocabulary else None)
     return target
 
