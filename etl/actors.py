@@ -201,8 +201,10 @@ def find_actors(text: str, headline: bool | None = None) -> list[ActorHit]:
         elif s.label == "PER":
             prev = spans[i - 1] if i else None
             bracketed = s.first > 0 and tokens[s.first - 1] == "(" and s.last + 1 < len(tokens) and tokens[s.last + 1] == ")"
-            if not (bracketed and prev is not None and prev.last == s.first - 2 and prev.label != "PER"):
-                # "(KHGT)", "(Kakorlantas)" after an organisation or a place is its short form, not a person.
+            after_person = prev is not None and prev.last == s.first - 2 and prev.label == "PER"
+            if not (bracketed and s.first == s.last and not after_person):
+                # "(KHGT)", "(Kakorlantas)", "(Fxh)": a word in brackets is a short form of what stands
+                # before it, or a byline; only after a person is it a nickname ("... Purnama (Ahok)").
                 hits.extend(_persons(s, tokens, starts, ends, text))
             taken.append((s.start, s.end))
         elif s.label == "LOC" and " " in text[s.start : s.end] and text[s.start : s.end] in known_names():
@@ -271,6 +273,9 @@ def _split_place_and_name(spans, tokens, starts, ends, text, words):
         if s.label == "LOC" and end is not None and end < s.end:
             k = next((i for i in range(s.first, s.last + 1) if starts[i] >= end), None)
             rest = range(k, s.last + 1) if k is not None and k > s.first else range(0)
+            # Two name-like words, or one the corpus knows as a person's ("Gaza City" stays a place).
+            if len(rest) == 1 and not _name_part(tokens[rest[0]], known_names()):
+                rest = range(0)
             if rest and all(_name_word(tokens[i], words) for i in rest) and not any(a >= end for a in listed if a < s.end):
                 out.append(Span("LOC", s.first, k - 1, s.start, ends[k - 1]))
                 out.append(Span("PER", k, s.last, starts[k], s.end))
@@ -358,10 +363,18 @@ def _titled_names(spans, view, starts, ends, text, words):
         first = k
         while k < len(view) and k - first < 4 and k not in taken and _name_word(view[k], words):
             k += 1
+        if k - first == 1 and not _single_name(view[first], words):
+            continue
         if k > first and (k == len(view) or k in taken or not view[k][:1].isupper()):
             out.append(Span("PER", first, k - 1, starts[first], ends[k - 1]))
             taken.update(range(first, k))
     return sorted(out, key=lambda s: s.first)
+
+
+def _single_name(tok: str, words) -> bool:
+    """A one-word name after a title: no dictionary word (`Hakim Konstitusi` names no one)."""
+    info = words.get(tok.lower())
+    return info is None or info.word_class == "-"
 
 
 def _name_word(tok: str, words) -> bool:
@@ -596,6 +609,8 @@ def _place(text: str, start: int, end: int) -> ActorHit | None:
 
 
 def _persons(span, tokens: list[str], starts: list[int], ends: list[int], text: str) -> list[ActorHit]:
+    if any(c.start == 0 and c.end == span.end - span.start for c in find_countries(text[span.start : span.end])):
+        return []  # "Arab Saudi Jadi Tuan Rumah": a country, which countries.py reports
     toks = list(range(span.first, span.last + 1))
     if span.first > 0 and tokens[span.first - 1] in ("I", "Ni") and starts[span.first] - ends[span.first - 1] == 1:
         toks.insert(0, span.first - 1)  # Balinese names: "I Made Mudharta", "Ni Luh Putu"

@@ -255,8 +255,17 @@ def person_names(texts: list[tuple[str, str]]) -> dict[str, tuple[int, int]]:
         names = {h.name for h in find_actors(body, headline=False) if h.kind == "person"}
         named.update(names)
         in_names.update({w for n in names for w in n.split() if w[:1].isupper() and len(w) > 2})
-    out = {n: (c, c) for n, c in named.items() if c >= 3 and " " in n and not _looks_like_a_place_or_body(n)}
-    words = {w for w, c in in_names.items() if c >= 3}
+    from .features import word_table
+
+    table = word_table()
+
+    def ordinary(word: str) -> bool:  # a dictionary word: "Sindir" in "Prabowo Sindir" is a verb
+        info = table.get(word.lower())
+        return info is not None and info.word_class != "-"
+
+    out = {n: (c, c) for n, c in named.items()
+           if c >= 3 and " " in n and not _looks_like_a_place_or_body(n) and not ordinary(n.split()[-1])}
+    words = {w for w, c in in_names.items() if c >= 3 and not ordinary(w)}
     written: Counter = Counter()
     for _, body in texts:
         if body:

@@ -16,6 +16,9 @@ _NOT_COUNTRIES = {"EU", "EZ", "UN", "QO", "XA", "XB", "XK", "ZZ"}
 _LANGUAGE_CUES = re.compile(r"(?:bahasa|berbahasa|aksen|logat|sastra)\s+$", re.IGNORECASE)
 
 
+_ENGLISH_NAMES_OF_PEOPLE = {"Jordan", "Georgia", "Chad", "Israel", "Kenya", "Niger", "Guinea"}
+
+
 @dataclass(frozen=True)
 class CountryHit:
     code: str
@@ -41,6 +44,11 @@ def _automaton():
     territories = Locale("id").territories
     for code, name in territories.items():
         if code in country_names():
+            forms[name] = (code, False)
+    # English names too: news quotes agencies and officials in English ("Perdana Menteri Ethiopia").
+    # A few English names are also people's names and stay out.
+    for code, name in Locale("en").territories.items():
+        if code in country_names() and name not in forms and len(name) >= 5 and name not in _ENGLISH_NAMES_OF_PEOPLE:
             forms[name] = (code, False)
     for row in lexicons.rows("countries.csv"):
         code = row["code"]

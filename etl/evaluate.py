@@ -63,14 +63,25 @@ def predict_spans(tokens: list[str], joined_acronyms: bool = True, glued_hyphens
 
     text, offsets = join_tokens(tokens, glued_hyphens)
     out = set()
-    for m in extract_article("", None, text, []):
-        kind = _KIND_TO_TYPE.get(m.kind)
-        if kind is None:
-            continue
-        pieces = [(m.start, m.end)]
-        bracket = _TRAILING_ACRONYM.search(text, m.start, m.end)
+    found = sorted({(m.kind, m.start, m.end) for m in extract_article("", None, text, []) if m.kind in _KIND_TO_TYPE},
+                   key=lambda x: (x[1], x[2]))
+    if joined_acronyms:
+        # The set's convention: any organisation with a bracket right after it is one entity with it
+        # ("PT Pertamina (Persero)", "Badan Kesehatan Dunia (WHO)"), short form or not.
+        merged: list[tuple[str, int, int]] = []
+        for kind, a, b in found:
+            if merged and kind == "organization" and merged[-1][0] == "organization" \
+                    and text[merged[-1][2] : a].strip() == "(" and text[b : b + 1] == ")":
+                merged[-1] = ("organization", merged[-1][1], b + 1)
+            else:
+                merged.append((kind, a, b))
+        found = merged
+    for m_kind, m_start, m_end in found:
+        kind = _KIND_TO_TYPE[m_kind]
+        pieces = [(m_start, m_end)]
+        bracket = _TRAILING_ACRONYM.search(text, m_start, m_end)
         if kind == "ORG" and bracket and not joined_acronyms:
-            pieces = [(m.start, bracket.start()), (bracket.start(1), bracket.end(1))]
+            pieces = [(m_start, bracket.start()), (bracket.start(1), bracket.end(1))]
         for a, b in pieces:
             covered = [i for i, (s, e) in enumerate(offsets) if s < b and a < e and any(c.isalnum() for c in text[max(s, a) : min(e, b)])]
             if covered:

@@ -69,7 +69,8 @@ def extract_article(
     """All mentions in an article. Title, caption and body share one set of names, so `Wang` in the
     body is merged into `Wang Xiaohong`; each trending headline is its own little text. The
     dateline's place (`SLEMAN -`) is a place of the body."""
-    parts = [("title", None, title or "", None), ("caption", None, caption or "", False), ("body", None, body or "", False)]
+    # A title is read as a headline even where a lead sentence is glued to it.
+    parts = [("title", None, title or "", True), ("caption", None, caption or "", False), ("body", None, body or "", False)]
     out = _extract_group(parts)
     if dateline:
         out.extend(_dateline_place(dateline))
@@ -236,8 +237,8 @@ def _org_resolver(hits: list[ActorHit]):
                 forms[listed[h.name]].append(h.name)
     for canonical, seen in forms.items():
         if len(seen) >= 2:
-            long_form = max(seen, key=len)
-            short = min(seen, key=len)
+            ranked = sorted(seen, key=lambda f: (-len(f.split()), -len(f)))  # first written wins ties
+            long_form, short = ranked[0], ranked[-1]
             for f in seen:
                 joined[f] = f"{long_form} ({short})"
     return lambda name: joined.get(name, name)
