@@ -15,8 +15,10 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Iterator
 
 import ahocorasick
 
@@ -425,8 +427,11 @@ def _unit_names(spans, view, starts, ends):
         if i in taken or i <= done:
             continue
         j = i
+        known = known_names()
         while j + 1 < len(view) and j + 1 - i < 8 and j + 1 not in taken:
             nxt = view[j + 1]
+            if _name_part(nxt, known):
+                break  # "PT Blue Bird Tbk Purnomo Prawiro": the unit's name ends where a person's begins
             if nxt[:1].isupper() or (nxt.isdigit() and not re.fullmatch(r"(?:19|20)\d\d", nxt)):
                 j += 1  # "Daop 6", "SMA 3", but not the year in "Libur Sekolah 2025"
             elif nxt in ("dan", ",") and j + 2 < len(view) and view[j + 2][:1].isupper() and j + 2 not in taken:
@@ -488,6 +493,24 @@ def _named_after_heads() -> dict[str, str]:
     return out
 
 
+_NO_NAMES: list[bool] = []
+
+
+@contextmanager
+def without_known_names() -> Iterator[None]:
+    """Extract as if names.tsv.gz were empty: how `etl.train` builds that file, so that it depends
+    on ../shared and the model alone, not on the copy it replaces."""
+    _NO_NAMES.append(True)
+    known_names.cache_clear()
+    _known_automaton.cache_clear()
+    try:
+        yield
+    finally:
+        _NO_NAMES.pop()
+        known_names.cache_clear()
+        _known_automaton.cache_clear()
+
+
 @lru_cache(maxsize=1)
 def known_names() -> dict[str, tuple[int, int]]:
     """names.tsv.gz: name -> (articles naming a person so, articles writing it), from `etl.train`."""
@@ -497,7 +520,7 @@ def known_names() -> dict[str, tuple[int, int]]:
 
     path = MODELS / "names.tsv.gz"
     out: dict[str, tuple[int, int]] = {}
-    if path.exists():
+    if path.exists() and not _NO_NAMES:
         with gzip.open(path, "rt", encoding="utf-8") as fh:
             for line in fh:
                 if not line.startswith("#"):

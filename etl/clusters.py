@@ -237,7 +237,7 @@ def write_words(path: Path, stats: WordStats, words: list[str], labels: list[np.
         fh.write(data)
 
 
-def person_names(texts: list[tuple[str, str]]) -> dict[str, tuple[int, int]]:
+def person_names(texts: list[tuple[str, str]], table: dict) -> dict[str, tuple[int, int]]:
     """People the shipped extractor finds in the corpus bodies: name -> (articles naming the person,
     articles writing the name at all). Full names seen in 3 articles or more, and every word of
     them: a headline names people without titles or context (`Putin`, `Marsha Aulia Putri`), and
@@ -255,10 +255,6 @@ def person_names(texts: list[tuple[str, str]]) -> dict[str, tuple[int, int]]:
         names = {h.name for h in find_actors(body, headline=False) if h.kind == "person"}
         named.update(names)
         in_names.update({w for n in names for w in n.split() if w[:1].isupper() and len(w) > 2})
-    from .features import word_table
-
-    table = word_table()
-
     def ordinary(word: str) -> bool:  # a dictionary word: "Sindir" in "Prabowo Sindir" is a verb
         info = table.get(word.lower())
         return info is not None and info.word_class != "-"

@@ -18,7 +18,7 @@ from typing import Iterator
 
 import numpy as np
 
-from .features import MODELS, OFFSETS, PAD, FeatureSpace, lexicon_fingerprint, span_features
+from .features import MODELS, OFFSETS, PAD, FeatureSpace, lexicon_fingerprint, span_features, word_table
 from .tokens import BREAKS, tokenize
 from .vocabulary import is_derived_word
 
@@ -315,7 +315,9 @@ _override: list[Path] = []
 
 @lru_cache(maxsize=4)
 def _tagger_for(path: Path) -> Tagger:
-    return Tagger(path)
+    # A model built elsewhere (`etl.train --out DIR`) reads the word table built with it.
+    words = path.with_name("words.tsv.gz")
+    return Tagger(path, FeatureSpace(word_table(words)) if words.exists() else None)
 
 
 def default_tagger() -> Tagger:

@@ -242,10 +242,13 @@ def build_names(corpus: Path, out: Path = MODELS) -> Path:
     from .clusters import corpus_texts, person_names, write_names
     from .tagger import use_model
 
+    from .actors import without_known_names
+    from .features import FeatureSpace
+
     target = out / "names.tsv.gz"
     texts = list(corpus_texts([corpus]))
-    with use_model(out / "ner.npz"):
-        write_names(target, person_names(texts))
+    with use_model(out / "ner.npz"), without_known_names():
+        write_names(target, person_names(texts, FeatureSpace(word_table(out / "words.tsv.gz")).words))
     return target
 
 
