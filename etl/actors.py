@@ -192,6 +192,15 @@ def find_actors(text: str, headline: bool | None = None) -> list[ActorHit]:
                 taken.append((s.start, m.end()))
                 i += 2
                 continue
+            if m and m.group(1).isupper() and " " not in m.group(1) and is_short_form(m.group(1), text[s.start : s.end]) \
+                    and not (nxt is not None and nxt.start < m.end()):
+                # "Ketua Badan Pemeriksa Keuangan (BPK)": an acronym in brackets the tagger left out.
+                long_form = text[s.start : s.end]
+                if _org_name(long_form):
+                    hits.append(ActorHit("organization", f"{long_form} ({m.group(1)})", s.start, m.end(), short=m.group(1)))
+                taken.append((s.start, m.end()))
+                i += 1
+                continue
             name = _org_name(text[s.start : s.end])
             if s.first > 0 and tokens[s.first - 1][:1].isdigit():
                 name = None  # "10 Universitas Islam Baru": a count of such bodies, not one of them
@@ -398,8 +407,13 @@ def _headed_organisations(spans, tokens, starts, ends):
     """`Pemkot Medan`, `Polres Sleman`, `Kejari Bantul`: the head of an organisation's name right
     before a place makes the whole an organisation (the tagger often stops at the place)."""
     heads = _org_heads()
+    buildings = frozenset(x.split()[0].lower() for x in lexicons.lines("place_heads.txt")) | {"kantor"}
     out = []
     for s in spans:
+        head = tokens[s.first].lower()
+        if s.label == "LOC" and s.last > s.first and head in heads and head not in buildings and tokens[s.first][:1].isupper():
+            out.append(Span("ORG", s.first, s.last, s.start, s.end))  # "SMA Negeri 1 Sleman" is a school
+            continue
         k = s.first - 1
         if s.label == "LOC" and k >= 0 and tokens[k][:1].isupper() and tokens[k].lower() in heads and ends[k] < s.start <= ends[k] + 1:
             first = k

@@ -208,3 +208,42 @@ def test_boilerplate_produces_no_mentions():
     assert "Agus Santoso" in entities
     for junk in ["Andreas Fitri Atmoko", "Prabowo Subianto", "Budi Hartono", "Kulon Progo", "SCROLL", "Gowongan"]:
         assert not any(junk in e for e in entities), junk
+
+
+# ---------------------------------------------------------------------------------------------
+# Issue 8: organisations the articles name, places that are places, one name per person
+
+
+@pytest.mark.parametrize("sentence, org", [
+    ("Ketua Badan Pemeriksa Keuangan (BPK) Isma Yatun menyerahkan laporan.", "Badan Pemeriksa Keuangan (BPK)"),
+    ("TikTok menghapus akun tersebut.", "TikTok"),
+    ("Tayangan itu disiarkan ulang oleh SCTV pekan ini.", "SCTV"),
+    ("Siswa SMA Negeri 1 Sleman menjuarai lomba itu.", "SMA Negeri 1 Sleman"),
+    ("Data Riskesdas 2023 dari Kementerian Kesehatan mencatat prevalensi diabetes naik.", "Kementerian Kesehatan"),
+    ("Pasien dirujuk ke RSUD Prof. dr. Soekandar Mojosari.", "RSUD Prof. dr. Soekandar Mojosari"),
+])
+def test_organisations_the_articles_name(sentence, org):
+    assert ("organization", org) in found(sentence)
+
+
+def test_a_platform_as_the_channel_of_a_post_is_no_organisation():
+    assert not any(k == "organization" for k, _ in found("Video itu diunggah di akun TikTok @dr.erta, Selasa."))
+
+
+def test_joint_tickets_give_both_people():
+    assert people("Pasangan Prabowo Subianto-Gibran Rakabuming Raka menang pemilu.") == {
+        "Prabowo Subianto", "Gibran Rakabuming Raka"}
+
+
+@pytest.mark.parametrize("sentence, place", [
+    ("AC Milan menang 2-0 di San Siro.", "Milan"),
+    ("Israel Serang Palestina, Puluhan Warga Tewas", "Serang"),
+])
+def test_a_club_or_a_verb_is_no_place(sentence, place):
+    assert ("place", place) not in found(sentence, title=sentence if sentence.istitle() else "")
+
+
+def test_nicknames_and_short_forms_join_the_full_name_in_an_article():
+    body = ("Wakil Ketua MPR RI, Lestari Moerdijat, menekankan pentingnya keluarga. Lestari, yang akrab disapa "
+            "Rerie, menegaskan pola asuh menentukan. Menurut Rerie, semua pihak harus terlibat.")
+    assert people(body) == {"Lestari Moerdijat"}
