@@ -411,6 +411,8 @@ def _headed_organisations(spans, tokens, starts, ends):
     out = []
     for s in spans:
         head = tokens[s.first].lower()
+        if s.label == "PER" and head in heads and tokens[s.first][:1].isupper():
+            continue  # "Daop 6 Prediksi ...": a unit's head is no one's name; _unit_names reads the unit
         if s.label == "LOC" and s.last > s.first and head in heads and head not in buildings and tokens[s.first][:1].isupper():
             out.append(Span("ORG", s.first, s.last, s.start, s.end))  # "SMA Negeri 1 Sleman" is a school
             continue

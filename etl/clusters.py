@@ -261,7 +261,10 @@ def person_names(texts: list[tuple[str, str]], table: dict) -> dict[str, tuple[i
 
     out = {n: (c, c) for n, c in named.items()
            if c >= 3 and " " in n and not _looks_like_a_place_or_body(n) and not ordinary(n.split()[-1])}
-    words = {w for w, c in in_names.items() if c >= 3 and not ordinary(w)}
+    from . import lexicons
+
+    units = {x.split()[0].lower() for f in ("org_heads.txt", "place_heads.txt", "titles.txt") for x in lexicons.lines(f)}
+    words = {w for w, c in in_names.items() if c >= 3 and not ordinary(w) and w.lower() not in units}
     written: Counter = Counter()
     for _, body in texts:
         if body:

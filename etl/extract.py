@@ -109,7 +109,10 @@ def _extract_group(parts: list[tuple[str, int | None, str, bool | None]]) -> lis
     person = _person_resolver([(text, h) for _, _, text, h in actor_hits if h.kind == "person"])
     org = _org_resolver([h for _, _, _, h in actor_hits if h.kind == "organization"])
     blocks = blocked()
+    not_people = _acronyms_of_things(actor_hits)
     for part, rank, text, hit in actor_hits:
+        if hit.kind == "person" and hit.name in not_people:
+            continue  # "Kalender Hijriah Global Tunggal (KHGT)" makes every KHGT of the article a thing
         name = hit.name if hit.kind == "place" else org(hit.name) if hit.kind == "organization" else person(hit.name)
         if blocks and _blocked(hit.kind, name, blocks):
             continue  # entity_overrides.csv says this is not a `kind` at all
@@ -129,6 +132,22 @@ def _blocked(kind: str, name: str, blocks: frozenset[tuple[str, str]]) -> bool:
     listed = org_aliases() if kind == "organization" else _person_aliases() if kind == "person" else {}
     forms += [listed[f] for f in forms if f in listed]
     return any((kind, key(f)) in blocks for f in forms)
+
+
+_DEFINED_ACRONYM = re.compile(r"[A-Za-z]\s*\(([A-Z][A-Z0-9]{1,9})\)")
+
+
+def _acronyms_of_things(actor_hits) -> set[str]:
+    """Acronyms the article spells out after something that is not a person."""
+    out: set[str] = set()
+    texts = {(part, rank): text for part, rank, text, _ in actor_hits}
+    people = {(p, r): [(h.start, h.end) for pp, rr, _, h in actor_hits if (pp, rr) == (p, r) and h.kind == "person"]
+              for p, r in texts}
+    for key, text in texts.items():
+        for m in _DEFINED_ACRONYM.finditer(text):
+            if not any(a <= m.start() < b for a, b in people[key]):
+                out.add(m.group(1))
+    return out
 
 
 def _dateline_place(dateline: str) -> list[Mention]:
