@@ -348,7 +348,12 @@ def _join_connectors(spans, tokens, starts, ends):
 
 def _plain_name_word(tok: str) -> bool:
     return tok[:1].isupper() and tok.lower().rstrip(".") not in _title_words() and tok not in place_countries() \
-        and not find_countries(tok)
+        and not _is_country(tok)
+
+
+@lru_cache(maxsize=20_000)
+def _is_country(word: str) -> bool:
+    return bool(find_countries(word))
 
 
 def _titled_names(spans, view, starts, ends, text, words):
@@ -709,13 +714,22 @@ def _office_length(tokens: list[str], toks: list[int], starts: list[int], ends: 
     low = tok.lower()
     if low in _portfolio_words() or (tok.isupper() and len(tok) > 1 and low not in _degrees()):
         return 1
-    rest = text[starts[toks[0]] : ends[toks[-1]]]
-    listed = [e for _, _, s, e in find_places(rest) if s == 0] + [c.end for c in find_countries(rest) if c.start == 0]
-    listed += [e for _, s, e in find_orgs_listed(rest) if s == 0]
+    limit = ends[toks[-1]]
+    listed = [e for e in _listed_at(text).get(starts[toks[0]], ()) if e <= limit]
     if not listed:
         return 0
-    end = starts[toks[0]] + max(listed)
+    end = max(listed)
     return sum(1 for k in toks if ends[k] <= end)
+
+
+@lru_cache(maxsize=32)
+def _listed_at(text: str) -> dict[int, list[int]]:
+    """Start offset -> end offsets of the listed places, countries and organisations of a text."""
+    out: dict[int, list[int]] = {}
+    for s, e in [(s, e) for _, _, s, e in find_places(text)] + [(c.start, c.end) for c in find_countries(text)] \
+            + [(s, e) for _, s, e in find_orgs_listed(text)]:
+        out.setdefault(s, []).append(e)
+    return out
 
 
 def _split_joint(toks: list[int], tokens, starts, ends, text) -> list[tuple[int, int]]:

@@ -131,12 +131,50 @@ def _strip_boilerplate(line: str) -> str:
     return squeeze(_boilerplate().sub(" ", line))
 
 
+class _Boilerplate:
+    """The patterns of boilerplate.txt, each run only on texts that hold its literal start: one
+    alternation of all of them cost a seventh of a load's CPU (no literal prefix to skip ahead to)."""
+
+    def __init__(self, patterns: tuple[re.Pattern[str], ...]) -> None:
+        self.sources = [p.pattern for p in patterns]
+        self.keys = [_literal_start(p) for p in self.sources]
+        self._compiled: dict[tuple[int, ...], re.Pattern[str]] = {}
+
+    def sub(self, repl: str, text: str) -> str:
+        """One pass of the alternation of the patterns that can match this text (the same result
+        as the alternation of all of them)."""
+        low = text.lower()
+        which = tuple(i for i, key in enumerate(self.keys) if not key or key in low)
+        pattern = self._compiled.get(which)
+        if pattern is None:
+            pattern = self._compiled[which] = re.compile(
+                "|".join(f"(?:{self.sources[i]})" for i in which), re.IGNORECASE | re.MULTILINE)
+        return pattern.sub(repl, text)
+
+
+def _literal_start(pattern: str) -> str:
+    """The literal text every match starts with (lower case), or "" when there is none."""
+    out = []
+    i = 0
+    while i < len(pattern):
+        c = pattern[i]
+        if c == "\\" and i + 1 < len(pattern) and pattern[i + 1] in ".()[]{}?*+|^$\\/-":
+            out.append(pattern[i + 1])
+            i += 2
+            continue
+        if c in ".^$*+?{}[]()|\\":
+            # A quantifier makes the character before it optional.
+            if c in "*?{" and out:
+                out.pop()
+            break
+        out.append(c)
+        i += 1
+    return "".join(out).lower().strip()
+
+
 @lru_cache(maxsize=1)
-def _boilerplate() -> re.Pattern[str]:
-    # One alternation, one pass per line: 18 separate patterns cost a third of the parse.
-    return re.compile(
-        "|".join(f"(?:{p.pattern})" for p in lexicons.regex_list("boilerplate.txt")), re.IGNORECASE | re.MULTILINE
-    )
+def _boilerplate() -> _Boilerplate:
+    return _Boilerplate(lexicons.regex_list("boilerplate.txt"))
 
 
 def _split_caption_and_credit(lines: list[str]) -> tuple[str | None, str | None, list[str]]:
