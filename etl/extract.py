@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from . import lexicons
-from .actors import ActorHit, find_actors, org_aliases, place_countries
+from .actors import ActorHit, find_actors
+from .gazetteers import org_aliases, place_countries
 from .countries import find_countries
 from .registry import blocked, key
 from .topics import find_topic_keywords, topics
@@ -143,9 +144,9 @@ def _acronyms_of_things(actor_hits) -> set[str]:
     texts = {(part, rank): text for part, rank, text, _ in actor_hits}
     people = {(p, r): [(h.start, h.end) for pp, rr, _, h in actor_hits if (pp, rr) == (p, r) and h.kind == "person"]
               for p, r in texts}
-    for key, text in texts.items():
+    for where, text in texts.items():
         for m in _DEFINED_ACRONYM.finditer(text):
-            if not any(a <= m.start() < b for a, b in people[key]):
+            if not any(a <= m.start() < b for a, b in people[where]):
                 out.add(m.group(1))
     return out
 

@@ -208,7 +208,7 @@ class FeatureSpace:
 def span_features(text: str, starts: list[int], ends: list[int]) -> dict[int, list[str]]:
     """Token index -> which listed entity covers it (B for its first token, I after) or stands
     right next to it. Sparse: most tokens have none."""
-    from .actors import find_orgs_listed, find_places
+    from .gazetteers import find_orgs_listed, find_places
     from .countries import find_countries
 
     out: dict[int, list[str]] = {}

@@ -192,7 +192,7 @@ def _persons(groups: _Groups, names: list[NameCount], preferred: dict[str, int])
 
 def _not_a_name(word: str) -> bool:
     """A title, or a word the corpus writes in lower case (a Title Case headline's verb)."""
-    from .actors import _title_words
+    from .gazetteers import _title_words
     from .features import word_table
 
     low = word.lower().rstrip(".")
@@ -231,7 +231,7 @@ def _organizations(groups: _Groups, names: list[NameCount], preferred: dict[str,
 
 @lru_cache(maxsize=1)
 def _org_forms() -> dict[str, str]:
-    from .actors import org_aliases
+    from .gazetteers import org_aliases
 
     return org_aliases()
 

@@ -242,7 +242,7 @@ def build_names(corpus: Path, out: Path = MODELS) -> Path:
     from .clusters import corpus_texts, person_names, write_names
     from .tagger import use_model
 
-    from .actors import without_known_names
+    from .gazetteers import without_known_names
     from .features import FeatureSpace
 
     target = out / "names.tsv.gz"
