@@ -1,13 +1,16 @@
 """Streamlit dashboard: topics, actors and countries in the news over time.
 
 Run with `streamlit run dashboard/app.py`; it reads the warehouse named by $MEDIA_DB read-only.
+Every filter lives in the page's URL (`?actor=...&dates=...`), so a view can be bookmarked or shared.
 """
 from __future__ import annotations
 
+import os
 import sys
-from datetime import date
+import time
 from pathlib import Path
 
+import duckdb
 import pandas as pd
 import plotly.express as px
 import streamlit as st
@@ -19,6 +22,7 @@ if str(_ROOT) not in sys.path:
 
 import warehouse  # noqa: E402
 from dashboard import queries  # noqa: E402
+from dashboard.downloads import CsvDownload, LatestView, attach_entry, file_name  # noqa: E402
 from dashboard.queries import Filters, WarehouseBusy  # noqa: E402
 
 CHARTS = [
@@ -31,6 +35,14 @@ WHERE_CHOICES = {
     "Trending sidebar": ("trending",),
     "Both": ("article", "trending"),
 }
+INTERVAL_CHOICES = ["auto", "day", "week", "month"]
+TOP_CHOICES = [5, 10, 20, 50]
+PICKER_LIMIT = 1000     # options the actor picker sends to the browser (tens of thousands froze it)
+PAGE_ROWS = 100         # rows of the articles table per page
+# Tests only: seconds each rerun waits after reading its filters, so that a browser test can click a
+# button of the previous run while the new one is still computing (what a slow warehouse does).
+RERUN_DELAY = float(os.environ.get("MEDIA_TEST_RERUN_DELAY") or 0)
+LOAD_HINT = "python -m etl load PATH... (page texts or scraper exports; see the README)"
 
 
 def _stamp(db: Path) -> float:
@@ -44,8 +56,18 @@ def load_overview(db: str, stamp: float) -> dict:
 
 
 @st.cache_data(ttl=300, show_spinner=False)
-def load_actor_options(db: str, stamp: float) -> pd.DataFrame:
-    return queries.actor_options(db)
+def load_actor_options(db: str, stamp: float, min_items: int, include: tuple[str, ...]) -> pd.DataFrame:
+    return queries.actor_options(db, min_items=min_items, limit=PICKER_LIMIT, include=include)
+
+
+@st.cache_data(ttl=300, show_spinner=False)
+def load_actor_count(db: str, stamp: float, min_items: int) -> int:
+    return queries.count_actors(db, min_items)
+
+
+@st.cache_data(ttl=300, show_spinner=False)
+def load_actor_search(db: str, stamp: float, text: str) -> pd.DataFrame:
+    return queries.search_actors(db, text)
 
 
 @st.cache_data(ttl=300, show_spinner=False)
@@ -54,59 +76,131 @@ def load_outlets(db: str, stamp: float) -> list[str]:
 
 
 @st.cache_data(ttl=300, show_spinner=False)
-def load_chart(db: str, stamp: float, f: Filters, kinds: tuple[str, ...]) -> pd.DataFrame:
-    return queries.mentions_over_time(db, f, kinds)
+def load_chart(db: str, stamp: float, f: Filters, kinds: tuple[str, ...]) -> queries.Chart:
+    return queries.chart(db, f, kinds)
 
 
 @st.cache_data(ttl=300, show_spinner=False)
-def load_articles(db: str, stamp: float, f: Filters) -> pd.DataFrame:
-    return queries.matching_articles(db, f)
+def load_article_count(db: str, stamp: float, f: Filters) -> int:
+    return queries.count_matching_articles(db, f)
 
 
-def sidebar_filters(db: str, stamp: float, overview: dict) -> Filters:
-    st.sidebar.header("Filters")
-    options = load_actor_options(db, stamp)
-    kinds = dict(zip(options["entity"], options["kind"]))
-    counts = dict(zip(options["entity"], options["items"]))
-    actors = st.sidebar.multiselect(
-        "Actor",
-        options["entity"].tolist(),
-        key="actors",
-        placeholder="All actors (type to search)",
-        format_func=lambda e: f"{e} · {'person' if kinds.get(e) == 'person' else 'org'} · {counts.get(e, 0)}",
-        help="Keep only articles or trending items that mention any of these people or organisations.",
-    )
-    first, last = overview["first"], overview["last"]
-    picked = st.sidebar.date_input(
-        "Date range",
-        value=(first, last),
-        min_value=first,
-        max_value=last,
-        key="dates",
-        format="YYYY-MM-DD",
-    )
-    start, end = (tuple(picked) + (None, None))[:2] if isinstance(picked, (tuple, list)) else (picked, picked)
-    end = end or start
-    where = st.sidebar.radio("Where the mention is", list(WHERE_CHOICES), key="where")
-    outlets = st.sidebar.multiselect("Outlet", load_outlets(db, stamp), key="outlets", placeholder="All outlets")
-    interval = st.sidebar.selectbox("Interval", ["day", "week", "month"], key="interval")
-    count = st.sidebar.radio(
-        "Count", ["Articles", "Stories"], key="count", horizontal=True,
-        help="Stories count syndicated copies of one report (same headline, near-identical text) once.",
-    )
-    return Filters(
-        actors=tuple(actors),
-        start=start,
-        end=end,
-        sources=WHERE_CHOICES[where],
-        interval=interval,
-        outlets=tuple(outlets),
-        count=count.lower(),
-    )
+@st.cache_data(ttl=300, show_spinner=False)
+def load_articles(db: str, stamp: float, f: Filters, limit: int, offset: int) -> pd.DataFrame:
+    return queries.matching_articles(db, f, limit=limit, offset=offset)
+
+
+@st.cache_data(ttl=300, show_spinner=False)
+def load_trending(db: str, stamp: float, f: Filters) -> tuple[pd.DataFrame, int]:
+    return queries.trending_headlines(db, f)
 
 
 def _plural(n: int, noun: str) -> str:
     return f"{n:,} {noun}{'' if n == 1 else 's'}"
+
+
+def _latest_view() -> LatestView:
+    if "_latest_view" not in st.session_state:
+        st.session_state["_latest_view"] = LatestView()
+    return st.session_state["_latest_view"]
+
+
+def actor_picker(db: str, stamp: float) -> tuple[str, ...]:
+    """Canonical actors from the registry, most mentioned first; names seen in fewer items than the
+    threshold are left out (the threshold is the user's); a search box finds any name or alias."""
+    sidebar = st.sidebar
+    picker_slot = sidebar.container()  # the picker shows first, but its options need the widgets below
+    more = sidebar.expander("Find more actors")
+    # A small warehouse offers every name; a large one leaves out names seen once or twice.
+    default_min = 1 if load_actor_count(db, stamp, 1) <= PICKER_LIMIT else 3
+    min_items = int(more.number_input(
+        "Actors seen in at least (items)", min_value=1, max_value=100_000, value=default_min, step=1, key="min",
+        bind="query-params", help="Rarely seen names are left out of the picker; set 1 to offer every name.",
+    ))
+    found = more.text_input(
+        "Find any actor", key="find", placeholder="name or alias, e.g. Prabowo, KPK",
+        help="Searches every name and alias in the warehouse; matches go first in the Actor picker.",
+    )
+    # The URL's actors must be among the options, or the bound widget would drop them.
+    chosen = tuple(st.session_state.get("actor") or st.query_params.get_all("actor"))
+    options = load_actor_options(db, stamp, min_items, chosen)
+    if found.strip():
+        matches = load_actor_search(db, stamp, found.strip())
+        options = pd.concat([matches[["entity", "kind", "items"]], options]).drop_duplicates("entity")
+    kinds = dict(zip(options["entity"], options["kind"]))
+    counts = dict(zip(options["entity"], options["items"]))
+    total = load_actor_count(db, stamp, min_items)
+    picked = picker_slot.multiselect(
+        "Actor",
+        options["entity"].tolist(),
+        key="actor",
+        bind="query-params",
+        placeholder="All actors (type to search)",
+        filter_mode="contains",
+        select_all=False,
+        help=(f"Most mentioned first: the {min(PICKER_LIMIT, total):,} most mentioned of {total:,} people and organisations seen in "
+              f"at least {min_items} items; use Find more actors for the rest. Keeps articles or trending items that "
+              "mention any of the chosen actors."),
+    )
+    if picked:
+        # The options are plain names (the URL holds them as they are); kinds and counts go here.
+        picker_slot.caption(" · ".join(
+            f"{e}: {'person' if kinds.get(e) == 'person' else 'organisation'}, {_plural(int(counts.get(e, 0)), 'item')}"
+            for e in picked))
+    return tuple(picked)
+
+
+def sidebar_filters(db: str, stamp: float, ov: dict) -> Filters:
+    st.sidebar.header("Filters")
+    actors = actor_picker(db, stamp)
+    default_first, default_last = queries.default_range(ov)
+    picked = st.sidebar.date_input(
+        "Date range", value=(default_first, default_last), min_value=ov["min_date"], max_value=ov["max_date"],
+        key="dates", format="YYYY-MM-DD", bind="query-params",
+        help=_date_help(ov),
+    )
+    start, end = (tuple(picked) + (None, None))[:2] if isinstance(picked, (tuple, list)) else (picked, picked)
+    end = end or start
+    undated = st.sidebar.checkbox(
+        f"Include undated articles ({ov['undated']:,})", key="undated", bind="query-params",
+        disabled=not ov["undated"],
+        help="Articles without a publish date cannot be placed on a time chart; this adds them to the table and its download.",
+    )
+    where = st.sidebar.radio("Where the mention is", list(WHERE_CHOICES), key="where", bind="query-params")
+    outlets = st.sidebar.multiselect(
+        "Outlet", load_outlets(db, stamp), key="outlet", placeholder="All outlets", bind="query-params",
+        filter_mode="contains", select_all=False,
+    )
+    auto = queries.auto_interval(start, end)
+    interval = st.sidebar.selectbox(
+        "Interval", INTERVAL_CHOICES, key="interval", bind="query-params",
+        format_func=lambda i: f"Auto ({auto})" if i == "auto" else i,
+    )
+    count = st.sidebar.radio(
+        "Count", ["Articles", "Stories"], key="count", horizontal=True, bind="query-params",
+        help="Stories count syndicated copies of one report (same headline, near-identical text) once.",
+    )
+    measure = st.sidebar.radio(
+        "Show", ["Count", "Share"], key="measure", horizontal=True, bind="query-params",
+        help="Share: per cent of all articles (or trending items) of the period, from the same outlets.",
+    )
+    top = st.sidebar.selectbox("Entities per chart", TOP_CHOICES, index=1, key="top", bind="query-params")
+    return Filters(
+        actors=actors, start=start, end=end, sources=WHERE_CHOICES[where],
+        interval=auto if interval == "auto" else interval, outlets=tuple(outlets), count=count.lower(),
+        measure=measure.lower(), top=int(top), undated=bool(undated),
+    )
+
+
+def _date_help(ov: dict) -> str:
+    bits = []
+    if ov.get("stray"):
+        bits.append(f"{_plural(ov['stray'], 'article')} dated before {ov['default_first']:%Y-%m-%d} "
+                    "(stray dates far from the rest) are outside the default range")
+    if ov.get("odd_dates"):
+        bits.append(f"{_plural(ov['odd_dates'], 'article')} dated before {queries.EARLIEST_PLAUSIBLE.year} "
+                    "or after the day they were fetched are left out of it")
+    return "; ".join(bits) + ("; widen the range to include them." if bits else "")
 
 
 def describe(f: Filters) -> str:
@@ -115,37 +209,153 @@ def describe(f: Filters) -> str:
         bits.append("mentioning " + ", ".join(f.actors))
     if f.start:
         bits.append(f"from {f.start:%Y-%m-%d} to {(f.end or f.start):%Y-%m-%d}")
+    if f.undated:
+        bits.append("(and undated articles)")
     bits.append("in " + " and ".join(queries.SOURCES[s].lower() for s in f.sources))
     if f.outlets:
         bits.append("from " + ", ".join(f.outlets))
     return " ".join(bits)
 
 
-def chart_section(key: str, title: str, data: pd.DataFrame, f: Filters) -> None:
+def _unit(f: Filters) -> str:
+    if f.sources == ("trending",):
+        return "trending items"
+    if f.sources == ("article",):
+        return "stories" if f.count == "stories" else "articles"
+    return "items"
+
+
+def download(label: str, key: str, view: LatestView, f: Filters, make, name) -> None:
+    dl = CsvDownload(view=view, filters=f, make=make, name=name)
+    st.download_button(label, data=dl, file_name=name(f), mime="text/csv", key=key, on_click="ignore")
+    attach_entry(dl)
+
+
+def chart_section(db: str, stamp: float, key: str, title: str, kinds: tuple[str, ...], f: Filters, view: LatestView) -> None:
+    result = load_chart(db, stamp, f, kinds)
+    data = result.data
+    shown = data["entity"].nunique() if not data.empty else 0
     st.subheader(title)
     if data.empty:
         st.info(f"No {title.lower()} found in items {describe(f)}.")
         return
-    unit = "trending items" if f.sources == ("trending",) else "articles" if f.sources == ("article",) else "items"
-    if f.count == "stories" and f.sources == ("article",):
-        unit = "stories"
-    labels = {"period": f.interval.capitalize(), "items": f"Number of {unit}", "entity": ""}
+    st.caption(f"Top {shown} of {result.entities:,} by {_unit(f)} over the range, per {result.interval}"
+               + (" (share of all the period's " + _unit(f) + ")" if f.measure == "share" else "")
+               + ". Periods without any are drawn as 0.")
+    unit = _unit(f)
+    y = "share" if f.measure == "share" else "items"
+    labels = {"period": result.interval.capitalize(), "items": f"Number of {unit}",
+              "share": f"% of all {unit}", "entity": ""}
     if data["period"].nunique() < 3:
         # A line through one or two points says little; bars side by side read better.
-        fig = px.bar(data, x="period", y="items", color="entity", barmode="group", labels=labels)
+        fig = px.bar(data, x="period", y=y, color="entity", barmode="group", labels=labels)
     else:
-        fig = px.line(data, x="period", y="items", color="entity", markers=True, labels=labels)
+        fig = px.line(data, x="period", y=y, color="entity", markers=data["period"].nunique() <= 60, labels=labels)
     fig.update_layout(height=360, margin=dict(l=10, r=10, t=10, b=10), legend=dict(orientation="h", y=-0.25))
     fig.update_xaxes(type="date", tickformat="%Y-%m-%d")
+    if y == "items":
+        top_value = int(data["items"].max())
+        fig.update_yaxes(tickformat=",d", rangemode="tozero", dtick=1 if top_value <= 5 else None)
+    else:
+        fig.update_yaxes(ticksuffix="%", rangemode="tozero")
     st.plotly_chart(fig, key=f"chart_{key}", config={"displaylogo": False})
-    st.download_button(
-        f"Download {title.split(' (')[0].lower()} data (CSV)",
-        data=data.to_csv(index=False).encode("utf-8"),
-        file_name=f"{key}_{f.interval}.csv",
-        mime="text/csv",
-        key=f"download_{key}",
-        on_click="ignore",
+    interval = result.interval
+    download(
+        f"Download {title.split(' (')[0].lower()} data (CSV)", f"download_{key}", view, f,
+        make=lambda g, kinds=kinds: queries.chart(db, g, kinds).data,
+        name=lambda g, key=key: file_name(key, g, g.interval or interval),
     )
+
+
+def articles_section(db: str, stamp: float, f: Filters, view: LatestView) -> None:
+    st.subheader("Matching articles")
+    if "article" not in f.sources:
+        st.caption("Trending sidebar only: the trending headlines above are what matches.")
+        return
+    total = load_article_count(db, stamp, f)
+    if not total:
+        st.info(f"No articles {describe(f)}.")
+        return
+    pages = max(1, -(-total // PAGE_ROWS))
+    page = 1
+    if pages > 1:
+        # Keyed by the filters: new filters start again at page 1 (and never past their last page).
+        page = int(st.number_input(f"Page (of {pages:,})", min_value=1, max_value=pages, value=1, step=1,
+                                   key=f"page_{abs(hash(f)) % 10**12}"))
+    first = (page - 1) * PAGE_ROWS
+    articles = load_articles(db, stamp, f, PAGE_ROWS, first)
+    st.caption(f"{_plural(total, 'article')} match; showing {first + 1:,}-{first + len(articles):,}, newest first"
+               + (" (undated last)." if f.undated else "."))
+    st.dataframe(
+        articles,
+        hide_index=True,
+        column_config={
+            "date": st.column_config.DateColumn("Date", format="YYYY-MM-DD"),
+            "outlet": "Outlet",
+            "title": st.column_config.TextColumn("Title", width="large"),
+            "url": st.column_config.LinkColumn("Link"),
+        },
+        key="articles_table",
+    )
+    limit = queries.ARTICLES_DOWNLOAD_LIMIT
+    label = (f"Download all {total:,} articles (CSV)" if total <= limit
+             else f"Download the newest {limit:,} of {total:,} articles (CSV)")
+    download(label, "download_articles", view, f,
+             make=lambda g: queries.matching_articles(db, g, limit=limit),
+             name=lambda g: file_name("articles", g))
+
+
+def trending_section(db: str, stamp: float, f: Filters, view: LatestView) -> None:
+    st.subheader("Trending headlines")
+    headlines, total = load_trending(db, stamp, f)
+    if not total:
+        st.info(f"No trending headlines {describe(f)}.")
+        return
+    st.caption(f"{_plural(total, 'headline')} of outlets' trending sidebars match"
+               + (f"; the {len(headlines)} seen on most days are listed" if total > len(headlines) else "")
+               + ". A headline counts once per outlet and day, however many pages it sat beside.")
+    st.dataframe(
+        headlines, hide_index=True, key="trending_table",
+        column_config={
+            "outlet": "Outlet",
+            "headline": st.column_config.TextColumn("Headline", width="large"),
+            "first_seen": st.column_config.DateColumn("First seen", format="YYYY-MM-DD"),
+            "last_seen": st.column_config.DateColumn("Last seen", format="YYYY-MM-DD"),
+            "days": "Days", "pages": "Pages", "best_rank": "Best rank",
+        },
+    )
+    download("Download trending headlines (CSV)", "download_trending", view, f,
+             make=lambda g: queries.trending_headlines(db, g, limit=queries.ARTICLES_DOWNLOAD_LIMIT)[0],
+             name=lambda g: file_name("trending", g))
+
+
+def _listed(value) -> list[str]:
+    # A list column read from DuckDB: a list or array, or a missing value.
+    return [str(v) for v in value] if isinstance(value, (list, tuple)) or hasattr(value, "tolist") else []
+
+
+def contents_section(db: str, ov: dict) -> None:
+    """A warehouse with too few days to chart: show what is in it instead of charts of one point."""
+    st.info(f"The warehouse holds {_plural(ov['articles'], 'article')}, too few days to chart. "
+            f"Load more news to see charts over time: {LOAD_HINT}")
+    rows = queries.warehouse_contents(db)
+    for row in rows.itertuples():
+        st.subheader(row.title)
+        st.caption(" · ".join(str(x) for x in (row.outlet, row.date, row.url) if x is not None and not pd.isna(x)))
+        found = [
+            ("People", row.persons), ("Organisations", row.organisations), ("Countries", row.countries),
+            ("Places", row.places), ("Topics", row.topics),
+        ]
+        st.dataframe(
+            pd.DataFrame([(what, ", ".join(_listed(names)) or "none") for what, names in found],
+                         columns=["found", "names"]),
+            hide_index=True, key=f"contents_{row.Index}",
+        )
+        trending = _listed(row.trending)
+        if trending:
+            st.markdown("**Trending sidebar**")
+            st.dataframe(pd.DataFrame({"rank": range(1, len(trending) + 1), "headline": trending}),
+                         hide_index=True, key=f"trending_{row.Index}")
 
 
 def main(db: str | None = None) -> None:
@@ -157,47 +367,40 @@ def main(db: str | None = None) -> None:
         return
     stamp = _stamp(path)
     db_str = str(path)
+    view = _latest_view()
+    view.run_started()
     try:
-        overview = load_overview(db_str, stamp)
-        if not overview["articles"]:
-            st.info(f"The warehouse at {path} has no articles yet. Load some: python -m etl load seeds")
+        ov = load_overview(db_str, stamp)
+        if not ov["articles"]:
+            st.info(f"The warehouse at {path} has no articles yet. Load some: {LOAD_HINT}")
             return
-        if overview["first"] is None:
-            st.info("No article in the warehouse has a publish date, so nothing can be charted over time.")
+        if ov["first"] is None or ov["days"] < 2:
+            contents_section(db_str, ov)
             return
-        f = sidebar_filters(db_str, stamp, overview)
+        f = sidebar_filters(db_str, stamp, ov)
+        view.filters_read(f)
+        if RERUN_DELAY:
+            time.sleep(RERUN_DELAY)
+        dated = ov["articles"] - ov["undated"]
         st.caption(
-            f"{_plural(overview['articles'], 'article')} and {_plural(overview['trending_items'], 'trending item')}, "
-            f"{overview['first']:%Y-%m-%d} to {overview['last']:%Y-%m-%d}. Showing items {describe(f)}."
+            f"{_plural(ov['articles'], 'article')} ({dated:,} dated, {ov['undated']:,} undated) and "
+            f"{_plural(ov['trending_items'], 'trending item')} ({ov['trending_entries']:,} sidebar entries on "
+            f"{_plural(ov['pages_with_trending'], 'page')}), {ov['first']:%Y-%m-%d} to {ov['last']:%Y-%m-%d}. "
+            f"Showing items {describe(f)}."
         )
         for key, title, kinds in CHARTS:
-            chart_section(key, title, load_chart(db_str, stamp, f, kinds), f)
-        st.subheader("Matching articles")
-        articles = load_articles(db_str, stamp, f)
-        if articles.empty:
-            st.info(f"No articles {describe(f)}.")
-        else:
-            st.dataframe(
-                articles,
-                hide_index=True,
-                column_config={
-                    "date": st.column_config.DateColumn("Date", format="YYYY-MM-DD"),
-                    "outlet": "Outlet",
-                    "title": st.column_config.TextColumn("Title", width="large"),
-                    "url": st.column_config.LinkColumn("Link"),
-                },
-                key="articles_table",
-            )
-            st.download_button(
-                "Download articles (CSV)",
-                data=articles.to_csv(index=False).encode("utf-8"),
-                file_name="articles.csv",
-                mime="text/csv",
-                key="download_articles",
-                on_click="ignore",
-            )
+            chart_section(db_str, stamp, key, title, kinds, f, view)
+        if "trending" in f.sources:
+            trending_section(db_str, stamp, f, view)
+        articles_section(db_str, stamp, f, view)
     except WarehouseBusy:
         st.warning("A load is writing to the warehouse right now. Reload the page in a moment.")
+    except duckdb.CatalogException as exc:
+        # A warehouse made by an older version lacks a view; any load (even of nothing new) adds it.
+        st.error(f"This warehouse was made by an older version of the tool ({str(exc).splitlines()[0]}). "
+                 f"Upgrade it by loading once, e.g.: python -m etl load seeds --db {path}")
+    finally:
+        view.run_ended()
 
 
 if __name__ == "__main__":

@@ -1,19 +1,31 @@
 """The dashboard's queries: filters in, DataFrames out. Each call opens the warehouse read-only and
-closes it at once, so a load can take the write lock between two page refreshes."""
+closes it at once, so a load can take the write lock between two page refreshes.
+
+What is counted (the same in every chart, table and download):
+- an **article** for a mention in its title, caption or body (or its **story** when syndicated copies
+  count once);
+- a **trending item** for a mention in a sidebar headline: one distinct headline of one outlet on one
+  day (`trending_entries` in warehouse/views.sql), however many pages it was seen beside.
+"""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 
-import warehouse
 
 SOURCES = {"article": "Article text", "trending": "Trending sidebar"}
 ACTOR_KINDS = ("person", "organization")
-INTERVALS = {"day": "day", "week": "week", "month": "month"}
+INTERVALS = ("day", "week", "month")
+# Dates a page can carry by mistake: before this, or after the day the page was fetched.
+EARLIEST_PLAUSIBLE = date(1995, 1, 1)
+# The default date range leaves out the earliest stray dates: it starts where all but this share of
+# the dated items lie (13 archive articles of 2013-2014 stretched a 2015-2026 corpus back to 2013).
+STRAY_SHARE = 0.001
+ARTICLES_DOWNLOAD_LIMIT = 50_000
 
 
 @dataclass(frozen=True)
@@ -25,6 +37,9 @@ class Filters:
     interval: str = "day"
     outlets: tuple[str, ...] = field(default=())
     count: str = "articles"  # articles: every copy counts; stories: syndicated copies count once
+    measure: str = "count"   # count, or share: per cent of all items of the period (same outlets, same sources)
+    top: int = 10
+    undated: bool = False    # articles without a publish date are included in tables and totals
 
 
 class WarehouseBusy(RuntimeError):
@@ -44,125 +59,428 @@ def _query(db: str | Path, sql: str, params: list | None = None) -> pd.DataFrame
         con.close()
 
 
+def auto_interval(start: date | None, end: date | None) -> str:
+    """Day up to about 3 months, week up to about 2 years, then month."""
+    if not start or not end:
+        return "month"
+    days = (end - start).days
+    return "day" if days <= 92 else "week" if days <= 731 else "month"
+
+
 def overview(db: str | Path) -> dict:
-    df = _query(db, """
+    """What the warehouse holds, and the default date range (plausible dates, strays left out)."""
+    df = _query(db, f"""
+        WITH article_dates AS (
+            SELECT
+                a.published_date,
+                coalesce(a.published_date < DATE '{EARLIEST_PLAUSIBLE.isoformat()}'
+                         OR a.published_date > CAST(v.fetched_at AS DATE) + 1, FALSE)   AS odd
+            FROM articles AS a
+            LEFT JOIN article_versions AS v USING (article_id)
+        ),
+        plausible AS (
+            SELECT published_date AS day FROM article_dates WHERE published_date IS NOT NULL AND NOT odd
+            UNION ALL
+            SELECT DISTINCT observed_date FROM trending WHERE observed_date IS NOT NULL
+        )
         SELECT
-            (SELECT count(*) FROM articles)                         AS articles,
-            (SELECT count(*) FROM trending)                         AS trending_items,
-            (SELECT min(event_date) FROM mention_events)            AS first_date,
-            (SELECT max(event_date) FROM mention_events)            AS last_date,
-            (SELECT min(published_date) FROM articles)              AS first_published,
-            (SELECT max(published_date) FROM articles)              AS last_published
+            (SELECT count(*) FROM article_dates)                                  AS articles,
+            (SELECT count(*) FROM article_dates WHERE published_date IS NULL)     AS undated,
+            (SELECT count(*) FROM article_dates WHERE odd)                        AS odd_dates,
+            (SELECT count(*) FROM trending)                                       AS trending_entries,
+            (SELECT count(DISTINCT trending_item_id) FROM trending_entries)       AS trending_items,
+            (SELECT count(DISTINCT article_id) FROM trending)                     AS pages_with_trending,
+            (SELECT count(DISTINCT day) FROM plausible)                           AS days,
+            (SELECT min(day) FROM plausible)                                      AS first,
+            (SELECT max(day) FROM plausible)                                      AS last,
+            (SELECT quantile_disc(day, {STRAY_SHARE}) FROM plausible)             AS default_first,
+            (SELECT min(published_date) FROM articles)                            AS first_any,
+            (SELECT max(published_date) FROM articles)                            AS last_any
     """)
-    row = df.iloc[0].to_dict()
-    first = [d for d in (row["first_date"], row["first_published"]) if pd.notna(d)]
-    last = [d for d in (row["last_date"], row["last_published"]) if pd.notna(d)]
-    row["first"] = pd.Timestamp(min(first)).date() if first else None
-    row["last"] = pd.Timestamp(max(last)).date() if last else None
+    row = {k: (v.item() if hasattr(v, "item") else v) for k, v in df.iloc[0].to_dict().items()}
+    for key in ("first", "last", "default_first", "first_any", "last_any"):
+        row[key] = pd.Timestamp(row[key]).date() if pd.notna(row[key]) else None
+    if row["first"] is not None:
+        row["stray"] = int(_query(db, """
+            SELECT count(*) FROM articles WHERE published_date < ?
+        """, [row["default_first"]]).iloc[0, 0])
+    else:
+        row["stray"] = 0
+    # The widest range a user can pick: every date in the warehouse, odd ones included.
+    dates = [d for d in (row["first"], row["first_any"]) if d]
+    row["min_date"] = min(dates) if dates else None
+    dates = [d for d in (row["last"], row["last_any"]) if d]
+    row["max_date"] = max(dates) if dates else None
     return row
 
 
-def actor_options(db: str | Path) -> pd.DataFrame:
-    """People and organisations, most mentioned first, for the picker (from the load's totals)."""
+# ---------------------------------------------------------------------------------------------------
+# The actor picker: never the whole registry, only what a person can read.
+
+def actor_options(db: str | Path, min_items: int = 3, limit: int = 1000, include: tuple[str, ...] = ()) -> pd.DataFrame:
+    """People and organisations seen in at least `min_items` items, most mentioned first, at most
+    `limit` of them; plus the names in `include` (the current selection) whatever their count."""
     return _query(db, """
-        SELECT entity, kind, items
-        FROM entities
-        WHERE kind IN ('person', 'organization')
+        WITH ranked AS (
+            SELECT entity, kind, items
+            FROM entities
+            WHERE kind IN ('person', 'organization') AND items >= ?
+            ORDER BY items DESC, entity
+            LIMIT ?
+        ),
+        included AS (
+            SELECT entity, kind, items
+            FROM entities
+            WHERE kind IN ('person', 'organization') AND entity IN (SELECT unnest(?))
+        )
+        SELECT entity, any_value(kind) AS kind, max(items) AS items
+        FROM (SELECT * FROM ranked UNION ALL SELECT * FROM included)
+        GROUP BY entity
         ORDER BY items DESC, entity
-    """)
+    """, [min_items, limit, list(include)])
+
+
+def count_actors(db: str | Path, min_items: int = 1) -> int:
+    return int(_query(db, """
+        SELECT count(*) FROM entities WHERE kind IN ('person', 'organization') AND items >= ?
+    """, [min_items]).iloc[0, 0])
+
+
+def search_actors(db: str | Path, text: str, limit: int = 30) -> pd.DataFrame:
+    """Actors whose canonical name or any alias matches `text`: whole-name prefix first, then a word
+    of the name starting with it, then anywhere; most mentioned first within each."""
+    needle = " ".join(text.lower().split())
+    if not needle:
+        return pd.DataFrame(columns=["entity", "kind", "items"])
+    return _query(db, """
+        WITH names AS (
+            SELECT e.entity, e.kind, e.items, lower(e.entity) AS name FROM entities AS e
+            WHERE e.kind IN ('person', 'organization')
+            UNION ALL
+            SELECT e.entity, e.kind, e.items, lower(a.alias) FROM entity_aliases AS a
+            JOIN entities AS e USING (entity_id)
+            WHERE e.kind IN ('person', 'organization')
+        ),
+        matched AS (
+            SELECT entity, kind, items,
+                   CASE WHEN starts_with(name, ?) THEN 0
+                        WHEN contains(' ' || name, ' ' || ?) THEN 1
+                        ELSE 2 END AS how
+            FROM names
+            WHERE contains(name, ?)
+        )
+        SELECT entity, any_value(kind) AS kind, max(items) AS items, min(how) AS how
+        FROM matched
+        GROUP BY entity
+        ORDER BY how, items DESC, entity
+        LIMIT ?
+    """, [needle, needle, needle, limit])
 
 
 def outlet_options(db: str | Path) -> list[str]:
     return _query(db, "SELECT DISTINCT outlet FROM articles WHERE outlet IS NOT NULL ORDER BY 1")["outlet"].tolist()
 
 
-# The charts read the mentions table directly rather than the mention_events view: an item is the
-# pair (article_id, trending rank or 0), so no string is built per row of a table that holds tens of
-# millions of rows (measured in bench/scale.py).
-_PART_OF_SOURCE = {"article": "m.part <> 'trending'", "trending": "m.part = 'trending'"}
+# ---------------------------------------------------------------------------------------------------
+# Charts. They read the mentions table directly (not mention_events): at a million articles a string
+# built per row of tens of millions of rows was the cost (bench/scale.py).
+
+def _mention_clauses(f: Filters, alias: str = "m", dated_only: bool = True) -> tuple[str, list]:
+    clauses, params = [], []
+    if f.start or f.end:
+        dated = []
+        if f.start:
+            dated.append(f"{alias}.event_date >= ?")
+            params.append(f.start)
+        if f.end:
+            dated.append(f"{alias}.event_date <= ?")
+            params.append(f.end)
+        text = " AND ".join(dated)
+        if f.undated and not dated_only:
+            text = f"(({text}) OR {alias}.event_date IS NULL)"
+        clauses.append(text)
+    elif dated_only:
+        clauses.append(f"{alias}.event_date IS NOT NULL")
+    if f.outlets:
+        clauses.append(f"{alias}.outlet IN (SELECT unnest(?))")
+        params.append(list(f.outlets))
+    return " AND ".join(clauses) or "TRUE", params
 
 
-def _where(f: Filters, alias: str = "m") -> tuple[str, list]:
-    parts = [_PART_OF_SOURCE[s] for s in f.sources if s in _PART_OF_SOURCE] or ["FALSE"]
-    clauses, params = ["(" + " OR ".join(parts) + ")"], []
+def _units_cte(f: Filters, dated_only: bool = True) -> tuple[str, list]:
+    """units: every mention that passes the date, outlet and source filters, with the unit it counts
+    for (an article, a story, or a trending item)."""
+    where, params = _mention_clauses(f, dated_only=dated_only)
+    article_unit = "coalesce(m.story_id, m.article_id)" if f.count == "stories" else "m.article_id"
+    parts, all_params = [], []
+    if "article" in f.sources:
+        parts.append(f"""
+            SELECT m.event_date, m.kind, m.entity, m.entity_code, m.article_id, {article_unit} AS unit_id
+            FROM mentions AS m
+            WHERE m.part <> 'trending' AND {where}""")
+        all_params += params
+    if "trending" in f.sources:
+        parts.append(f"""
+            SELECT m.event_date, m.kind, m.entity, m.entity_code, m.article_id, t.trending_item_id AS unit_id
+            FROM mentions AS m
+            JOIN trending_entries AS t ON t.article_id = m.article_id AND t.rank = m.trending_rank
+            WHERE m.part = 'trending' AND {where}""")
+        all_params += params
+    if not parts:
+        parts.append("SELECT NULL::DATE, NULL, NULL, NULL, NULL, NULL WHERE FALSE")
+    return "units AS (" + "\n            UNION ALL".join(parts) + "\n        )", all_params
+
+
+def _selected_cte(f: Filters) -> tuple[str, list]:
+    """selected: the units that mention a chosen actor (every unit when no actor is chosen)."""
+    if not f.actors:
+        return "selected AS (SELECT DISTINCT unit_id FROM units)", []
+    return """selected AS (
+            SELECT DISTINCT unit_id FROM units
+            WHERE kind IN ('person', 'organization') AND entity IN (SELECT unnest(?))
+        )""", [list(f.actors)]
+
+
+def _period_totals_sql(f: Filters, interval: str) -> tuple[str, list]:
+    """period_totals: per period, all items of the selection's outlets and sources (the share's base)."""
+    clauses, params = [], []
     if f.start:
-        clauses.append("m.event_date >= ?")
+        clauses.append("day >= ?")
         params.append(f.start)
     if f.end:
-        clauses.append("m.event_date <= ?")
+        clauses.append("day <= ?")
         params.append(f.end)
     if f.outlets:
-        clauses.append("m.outlet IN (SELECT unnest(?))")
+        clauses.append("outlet IN (SELECT unnest(?))")
         params.append(list(f.outlets))
-    return " AND ".join(clauses).replace("m.", f"{alias}."), params
+    where = " AND ".join(clauses) or "TRUE"
+    parts, all_params = [], []
+    unit = "coalesce(story_id, article_id)" if f.count == "stories" else "article_id"
+    if "article" in f.sources:
+        parts.append(f"SELECT published_date AS day, outlet, {unit} AS unit_id FROM articles")
+    if "trending" in f.sources:
+        parts.append("SELECT observed_date AS day, outlet, trending_item_id AS unit_id FROM trending_entries")
+    if not parts:
+        parts.append("SELECT NULL::DATE AS day, NULL AS outlet, NULL AS unit_id WHERE FALSE")
+    for _ in parts:
+        all_params += params
+    body = " UNION ALL ".join(f"SELECT * FROM ({p}) WHERE day IS NOT NULL AND {where}" for p in parts)
+    return f"""period_totals AS (
+            SELECT CAST(date_trunc('{interval}', day) AS DATE) AS period, count(DISTINCT unit_id) AS all_items
+            FROM ({body})
+            GROUP BY ALL
+        )""", all_params
 
 
-def _selected_items_cte(f: Filters) -> tuple[str, list]:
-    """Items (articles or sidebar entries) that pass the filters and mention a chosen actor."""
-    where, params = _where(f)
-    if f.actors:
-        where += " AND m.kind IN ('person', 'organization') AND m.entity IN (SELECT unnest(?))"
-        params = params + [list(f.actors)]
-    return f"""
-        selected_items AS (
-            SELECT DISTINCT m.article_id, coalesce(m.trending_rank, 0) AS rank
-            FROM mentions AS m
-            WHERE {where}
-        )""", params
+@dataclass
+class Chart:
+    """A chart's rows (period, kind, entity, entity_code, items, all_items, share) and how many
+    entities matched in all (the chart keeps the top N)."""
+    data: pd.DataFrame
+    entities: int
+    interval: str
 
 
-def mentions_over_time(db: str | Path, f: Filters, kinds: tuple[str, ...], top: int = 10) -> pd.DataFrame:
-    """Per period and entity: how many of the selected items (or stories) mention it (top entities only)."""
-    cte, params = _selected_items_cte(f)
-    where, where_params = _where(f)
-    interval = INTERVALS.get(f.interval, "day")
-    # A story is counted once however many outlets ran it; a sidebar entry is its own story.
-    unit = (
-        "CASE WHEN m.part = 'trending' THEN m.article_id || '#' || m.trending_rank ELSE coalesce(m.story_id, m.article_id) END"
-        if f.count == "stories"
-        else "(m.article_id, coalesce(m.trending_rank, 0))"
-    )
+def mentions_over_time(db: str | Path, f: Filters, kinds: tuple[str, ...], top: int | None = None) -> pd.DataFrame:
+    return chart(db, f, kinds, top).data
+
+
+def chart(db: str | Path, f: Filters, kinds: tuple[str, ...], top: int | None = None) -> Chart:
+    """Per period and entity (the top N by items over the range): how many of the selected units
+    mention it, every period of the range present (0 when nothing), and its share of all items of
+    the period in per cent."""
+    top = top or f.top
+    interval = f.interval if f.interval in INTERVALS else auto_interval(f.start, f.end)
+    units, p1 = _units_cte(f)
+    selected, p2 = _selected_cte(f)
+    totals, p3 = _period_totals_sql(f, interval)
+    # Without an actor every unit is selected: no semi join over all the units.
+    restrict = "SEMI JOIN selected AS s USING (unit_id)" if f.actors else ""
     sql = f"""
-        WITH {cte},
+        WITH {units},
+        {selected},
         matching AS (
-            SELECT m.event_date, m.kind, m.entity, m.entity_code, {unit} AS unit_id
-            FROM mentions AS m
-            SEMI JOIN selected_items AS s
-                ON s.article_id = m.article_id AND s.rank = coalesce(m.trending_rank, 0)
-            WHERE {where} AND m.kind IN (SELECT unnest(?)) AND m.event_date IS NOT NULL
+            SELECT u.event_date, u.kind, u.entity, u.entity_code, u.unit_id
+            FROM units AS u
+            {restrict}
+            WHERE u.kind IN (SELECT unnest(?)) AND u.event_date IS NOT NULL
         ),
-        top_entities AS (
-            SELECT entity
+        entity_totals AS (
+            SELECT entity, any_value(kind) AS kind, any_value(entity_code) AS entity_code,
+                   count(DISTINCT unit_id) AS total
             FROM matching
             GROUP BY entity
-            ORDER BY count(DISTINCT unit_id) DESC, entity
-            LIMIT ?
-        )
+        ),
+        top_entities AS (
+            SELECT *, count(*) OVER () AS entities FROM entity_totals ORDER BY total DESC, entity LIMIT ?
+        ),
+        counts AS (
+            SELECT CAST(date_trunc('{interval}', m.event_date) AS DATE) AS period, m.entity,
+                   count(DISTINCT m.unit_id) AS items
+            FROM matching AS m
+            SEMI JOIN top_entities USING (entity)
+            GROUP BY ALL
+        ),
+        bounds AS (
+            SELECT coalesce(CAST(? AS DATE), min(event_date)) AS first_day,
+                   coalesce(CAST(? AS DATE), max(event_date)) AS last_day
+            FROM matching
+        ),
+        periods AS (
+            SELECT CAST(p AS DATE) AS period
+            FROM bounds,
+                 range(CAST(date_trunc('{interval}', first_day) AS TIMESTAMP),
+                       CAST(last_day AS TIMESTAMP) + INTERVAL 1 DAY, INTERVAL 1 {interval}) AS r(p)
+        ),
+        {totals}
         SELECT
-            CAST(date_trunc('{interval}', m.event_date) AS DATE) AS period,
-            m.kind,
-            m.entity,
-            any_value(m.entity_code)      AS entity_code,
-            count(DISTINCT m.unit_id)     AS items
-        FROM matching AS m
-        JOIN top_entities USING (entity)
-        GROUP BY ALL
-        ORDER BY period, items DESC, entity
+            p.period,
+            e.kind,
+            e.entity,
+            e.entity_code,
+            coalesce(c.items, 0)                                    AS items,
+            coalesce(t.all_items, 0)                                AS all_items,
+            round(100.0 * coalesce(c.items, 0) / nullif(t.all_items, 0), 3) AS share,
+            e.entities
+        FROM periods AS p
+        CROSS JOIN top_entities AS e
+        LEFT JOIN counts AS c ON c.period = p.period AND c.entity = e.entity
+        LEFT JOIN period_totals AS t ON t.period = p.period
+        ORDER BY p.period, e.total DESC, e.entity
     """
-    return _query(db, sql, params + where_params + [list(kinds), top])
+    params = p1 + p2 + [list(kinds), top, f.start, f.end] + p3
+    data = _query(db, sql, params)
+    entities = int(data["entities"].iloc[0]) if len(data) else 0
+    data = data.drop(columns=["entities"])
+    data["items"] = data["items"].astype("int64")
+    data["all_items"] = data["all_items"].astype("int64")
+    data["share"] = data["share"].astype("float64").fillna(0.0)
+    return Chart(data=data, entities=int(entities), interval=interval)
 
 
-def matching_articles(db: str | Path, f: Filters, limit: int = 500) -> pd.DataFrame:
-    cte, params = _selected_items_cte(f)
-    sql = f"""
-        WITH {cte},
-        article_ids AS (
-            SELECT DISTINCT article_id FROM selected_items
-        )
+# ---------------------------------------------------------------------------------------------------
+# Tables.
+
+def _article_ids_cte(f: Filters) -> tuple[str, list]:
+    """article_ids: the articles that pass the filters (a trending item's host pages are not among
+    them: the trending view lists headlines)."""
+    g = replace(f, sources=("article",), count="articles")
+    if not f.actors:
+        clauses, params = [], []
+        if f.start or f.end:
+            dated = []
+            if f.start:
+                dated.append("published_date >= ?")
+                params.append(f.start)
+            if f.end:
+                dated.append("published_date <= ?")
+                params.append(f.end)
+            text = " AND ".join(dated)
+            clauses.append(f"(({text}) OR published_date IS NULL)" if f.undated else text)
+        elif not f.undated:
+            clauses.append("published_date IS NOT NULL")
+        if f.outlets:
+            clauses.append("outlet IN (SELECT unnest(?))")
+            params.append(list(f.outlets))
+        return f"article_ids AS (SELECT article_id FROM articles WHERE {' AND '.join(clauses) or 'TRUE'})", params
+    units, p1 = _units_cte(g, dated_only=not f.undated)
+    selected, p2 = _selected_cte(g)
+    return f"""{units},
+        {selected},
+        article_ids AS (SELECT DISTINCT unit_id AS article_id FROM selected)""", p1 + p2
+
+
+def count_matching_articles(db: str | Path, f: Filters) -> int:
+    if "article" not in f.sources:
+        return 0
+    cte, params = _article_ids_cte(f)
+    return int(_query(db, f"WITH {cte} SELECT count(*) FROM article_ids", params).iloc[0, 0])
+
+
+def matching_articles(db: str | Path, f: Filters, limit: int = 100, offset: int = 0) -> pd.DataFrame:
+    """The articles that pass the filters, newest first (undated last), one page of them."""
+    if "article" not in f.sources:
+        return pd.DataFrame(columns=["date", "outlet", "title", "url"])
+    cte, params = _article_ids_cte(f)
+    return _query(db, f"""
+        WITH {cte}
         SELECT a.published_date AS date, a.outlet, a.title, a.url
         FROM articles AS a
-        JOIN article_ids USING (article_id)
+        SEMI JOIN article_ids USING (article_id)
+        ORDER BY a.published_date DESC NULLS LAST, a.title, a.article_id
+        LIMIT ? OFFSET ?
+    """, params + [limit, offset])
+
+
+def trending_headlines(db: str | Path, f: Filters, limit: int = 200) -> tuple[pd.DataFrame, int]:
+    """Trending headlines that pass the filters (outlet, headline, first and last seen, days, pages,
+    best rank), most days first, and how many there are in all."""
+    g = replace(f, sources=("trending",), count="articles")
+    units, p1 = _units_cte(g)
+    selected, p2 = _selected_cte(g)
+    if f.actors:
+        items = f"WITH {units}, {selected} SELECT unit_id AS trending_item_id FROM selected"
+        params = p1 + p2
+    else:
+        clauses, params = ["observed_date IS NOT NULL"], []
+        if f.start:
+            clauses.append("observed_date >= ?")
+            params.append(f.start)
+        if f.end:
+            clauses.append("observed_date <= ?")
+            params.append(f.end)
+        if f.outlets:
+            clauses.append("outlet IN (SELECT unnest(?))")
+            params.append(list(f.outlets))
+        items = f"SELECT DISTINCT trending_item_id FROM trending_entries WHERE {' AND '.join(clauses)}"
+    df = _query(db, f"""
+        WITH chosen AS ({items}),
+        headlines AS (
+            SELECT outlet, headline_key, mode(headline) AS headline,
+                   min(observed_date) AS first_seen, max(observed_date) AS last_seen,
+                   count(DISTINCT observed_date) AS days, sum(pages) AS pages, min(best_rank) AS best_rank
+            FROM trending_items
+            SEMI JOIN chosen USING (trending_item_id)
+            GROUP BY outlet, headline_key
+        )
+        SELECT outlet, headline, first_seen, last_seen, days, pages, best_rank, count(*) OVER () AS total
+        FROM headlines
+        ORDER BY days DESC, pages DESC, last_seen DESC, headline
+        LIMIT ?
+    """, params + [limit])
+    total = int(df["total"].iloc[0]) if len(df) else 0
+    return df.drop(columns=["total"]), total
+
+
+def warehouse_contents(db: str | Path, limit: int = 20) -> pd.DataFrame:
+    """A few articles with what was found in them: for a warehouse too small to chart."""
+    return _query(db, """
+        WITH found AS (
+            SELECT article_id,
+                   list(DISTINCT entity ORDER BY entity) FILTER (WHERE kind = 'person' AND part <> 'trending')       AS persons,
+                   list(DISTINCT entity ORDER BY entity) FILTER (WHERE kind = 'organization' AND part <> 'trending') AS organisations,
+                   list(DISTINCT entity ORDER BY entity) FILTER (WHERE kind = 'country' AND part <> 'trending')      AS countries,
+                   list(DISTINCT entity ORDER BY entity) FILTER (WHERE kind = 'place' AND part <> 'trending')        AS places,
+                   list(DISTINCT entity ORDER BY entity) FILTER (WHERE kind = 'topic' AND part <> 'trending')        AS topics
+            FROM mentions
+            GROUP BY article_id
+        ),
+        sidebars AS (
+            SELECT article_id, list(headline ORDER BY rank) AS trending
+            FROM trending
+            GROUP BY article_id
+        )
+        SELECT a.published_date AS date, a.outlet, a.title, a.url,
+               f.persons, f.organisations, f.countries, f.places, f.topics, s.trending
+        FROM articles AS a
+        LEFT JOIN found AS f USING (article_id)
+        LEFT JOIN sidebars AS s USING (article_id)
         ORDER BY a.published_date DESC NULLS LAST, a.title
         LIMIT ?
-    """
-    return _query(db, sql, params + [limit])
+    """, [limit])
+
+
+def default_range(ov: dict) -> tuple[date, date] | None:
+    if ov.get("first") is None:
+        return None
+    return (ov["default_first"] or ov["first"], ov["last"])

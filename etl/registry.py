@@ -289,16 +289,28 @@ def build(con) -> int:
         con.execute("DELETE FROM entities")
         con.execute("""
             INSERT INTO entities BY NAME
-            WITH totals AS (
+            WITH mention_totals AS (
                 SELECT entity_id, kind, entity,
                        any_value(entity_code)                                   AS entity_code,
-                       count(DISTINCT (article_id, coalesce(trending_rank, 0)))  AS items,
                        count(DISTINCT article_id) FILTER (WHERE part <> 'trending') AS articles,
                        sum(n)                                                   AS occurrences,
                        min(event_date)                                          AS first_date,
                        max(event_date)                                          AS last_date
                 FROM mentions
                 GROUP BY entity_id, kind, entity
+            ),
+            trending_totals AS (
+                -- A trending item is a headline of an outlet on a day, however many pages it sat beside.
+                SELECT m.entity_id, m.kind, m.entity, count(DISTINCT t.trending_item_id) AS trending_items
+                FROM mentions AS m
+                JOIN trending_entries AS t ON t.article_id = m.article_id AND t.rank = m.trending_rank
+                WHERE m.part = 'trending'
+                GROUP BY ALL
+            ),
+            totals AS (
+                SELECT mt.*, mt.articles + coalesce(tt.trending_items, 0) AS items
+                FROM mention_totals AS mt
+                LEFT JOIN trending_totals AS tt USING (entity_id, kind, entity)
             ),
             names AS (
                 SELECT entity_id,

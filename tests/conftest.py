@@ -23,9 +23,17 @@ def seed_text() -> str:
     return SEED_PAGE.read_text(encoding="utf-8")
 
 
+def _corpus_test(folder: Path, reason: str):
+    # Heavy tests that read ../shared: marked `corpus` (deselect with -m "not corpus") and skipped
+    # with the reason when the folder is not there.
+    def mark(fn):
+        return pytest.mark.corpus(pytest.mark.skipif(not folder.is_dir(), reason=reason)(fn))
+    return mark
+
+
 def needs_corpus():
-    return pytest.mark.skipif(not CORPUS_PAGES.is_dir(), reason="../shared/corpus/pages is not beside this checkout")
+    return _corpus_test(CORPUS_PAGES, "../shared/corpus/pages is not beside this checkout")
 
 
 def needs_exports():
-    return pytest.mark.skipif(not CORPUS_EXPORTS.is_dir(), reason="../shared/corpus/exports is not beside this checkout")
+    return _corpus_test(CORPUS_EXPORTS, "../shared/corpus/exports is not beside this checkout")

@@ -4,10 +4,10 @@ Every request that leaves the machine is blocked and recorded; the test fails if
 for one (newsrooms run this behind firewalls)."""
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -16,6 +16,7 @@ import urllib.request
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import duckdb
 import pytest
 
 from .conftest import ROOT
@@ -33,16 +34,10 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("CI"):
-            pytest.fail(f"{CHROMIUM} is missing on CI; .ci/run must install Debian's chromium")
-        pytest.skip(f"{CHROMIUM} not installed (apt-get install chromium)")
-    db = build_dashboard_db(tmp_path_factory.mktemp("browser") / "dash.duckdb")
+@contextlib.contextmanager
+def _serve(db: Path, log: Path, **env_extra: str):
     port = _free_port()
-    env = {**os.environ, "MEDIA_DB": str(db)}
-    log = tmp_path_factory.mktemp("log") / "streamlit.log"
+    env = {**os.environ, "MEDIA_DB": str(db), **env_extra}
     with open(log, "wb") as out:
         proc = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", "dashboard/app.py", "--server.port", str(port),
@@ -69,9 +64,41 @@ def server(tmp_path_factory):
             proc.kill()
 
 
+def _need_chromium() -> None:
+    if os.environ.get("MEDIA_BROWSER_SKIP"):  # scripts/test.sh could not install chromium, and says why
+        pytest.skip(os.environ["MEDIA_BROWSER_SKIP"])
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"{CHROMIUM} is missing on CI; .ci/run must install Debian's chromium")
+        pytest.skip(f"{CHROMIUM} not installed (apt-get install chromium)")
+
+
+@pytest.fixture(scope="module")
+def dash_db(tmp_path_factory) -> Path:
+    return build_dashboard_db(tmp_path_factory.mktemp("browser") / "dash.duckdb")
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory, dash_db):
+    _need_chromium()
+    with _serve(dash_db, tmp_path_factory.mktemp("log") / "streamlit.log") as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def slow_server(tmp_path_factory, dash_db):
+    """The same app, each rerun held 2 s after it read its filters (as on a slow warehouse)."""
+    _need_chromium()
+    with _serve(dash_db, tmp_path_factory.mktemp("log") / "slow.log", MEDIA_TEST_RERUN_DELAY="2") as url:
+        yield url
+
+
 @pytest.fixture
-def page(server, tmp_path):
+def browser_pages():
+    """Open pages of the app in one headless Chromium; every request off 127.0.0.1 is blocked and
+    recorded, and the test fails if there was one."""
     external: list[str] = []
+    opened = []
     with playwright_api.sync_playwright() as p:
         browser = p.chromium.launch(
             executable_path=CHROMIUM,
@@ -90,15 +117,26 @@ def page(server, tmp_path):
                 route.abort()
 
         context.route("**/*", guard)
-        pg = context.new_page()
-        pg.goto(server)
-        pg.get_by_text("Matching articles").wait_for(timeout=60_000)
-        yield pg
+
+        def open_page(url: str):
+            pg = context.new_page()
+            pg.goto(url)
+            pg.get_by_text("Matching articles").wait_for(timeout=60_000)
+            _wait_for_rerun(pg)
+            opened.append(pg)
+            return pg
+
+        yield open_page
         screenshot = os.environ.get("DASHBOARD_SCREENSHOT")
-        if screenshot:
-            pg.screenshot(path=screenshot, full_page=True)
+        if screenshot and opened:
+            opened[0].screenshot(path=screenshot, full_page=True)
         browser.close()
     assert external == [], f"the page asked for external resources: {external}"
+
+
+@pytest.fixture
+def page(server, browser_pages):
+    return browser_pages(server)
 
 
 def _wait_for_rerun(pg):
@@ -107,13 +145,25 @@ def _wait_for_rerun(pg):
     pg.wait_for_timeout(500)
 
 
+def _pick_actor(page, typed: str, name: str) -> None:
+    sidebar = page.get_by_test_id("stSidebar")
+    sidebar.get_by_test_id("stMultiSelect").first.click()
+    page.keyboard.type(typed)
+    page.get_by_role("option", name=name).first.click()
+    page.keyboard.press("Escape")
+
+
+def _download(page, button: str, tmp_path: Path) -> tuple[str, list[dict]]:
+    with page.expect_download() as info:
+        page.get_by_role("button", name=button).click()
+    path = tmp_path / info.value.suggested_filename
+    info.value.save_as(path)
+    return info.value.suggested_filename, list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))))
+
+
 def test_filter_by_actor_and_dates_then_download_csv(page, tmp_path):
     sidebar = page.get_by_test_id("stSidebar")
-    actor_box = sidebar.get_by_test_id("stMultiSelect").first
-    actor_box.click()
-    page.keyboard.type("Wang Xiao")
-    page.get_by_role("option", name="Wang Xiaohong").first.click()
-    page.keyboard.press("Escape")
+    _pick_actor(page, "Wang Xiao", "Wang Xiaohong")
     _wait_for_rerun(page)
 
     # Streamlit's date range is a react-aria field: one spin button per year, month and day.
@@ -125,14 +175,70 @@ def test_filter_by_actor_and_dates_then_download_csv(page, tmp_path):
     page.get_by_text("Showing items mentioning Wang Xiaohong from 2025-01-01").wait_for(timeout=30_000)
     _wait_for_rerun(page)
 
-    with page.expect_download() as info:
-        page.get_by_role("button", name="Download countries data (CSV)").click()
-    path = tmp_path / "countries.csv"
-    info.value.save_as(path)
-    rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))))
+    name, rows = _download(page, "Download countries data (CSV)", tmp_path)
+    assert name == "countries_2025-01-01_2025-06-10_wang-xiaohong_article_count_week_top10.csv"
     assert rows, "the downloaded CSV is empty"
-    assert {r["period"] for r in rows} == {"2025-06-10"}
-    assert {(r["entity"], r["entity_code"], r["items"]) for r in rows} == {("Tiongkok", "CN", "1")}
+    assert list(rows[0]) == ["period", "kind", "entity", "entity_code", "items", "all_items", "share"]
+    said = {(r["period"], r["entity"], r["entity_code"], r["items"]) for r in rows if r["items"] != "0"}
+    assert said == {("2025-06-09", "Tiongkok", "CN", "1")}  # the week of 2025-06-10
+    assert len({r["period"] for r in rows}) == 24  # every week of the range, empty ones as 0
 
-    table_text = page.get_by_test_id("stDataFrame").inner_text()
-    assert "Wang Xiaohong Terima" in table_text or page.get_by_test_id("stDataFrame").count() == 1
+    # The table is drawn on a canvas; its caption states the total.
+    page.get_by_text("1 article match; showing 1-1").wait_for(timeout=10_000)
+
+
+def test_download_at_once_after_a_change_gets_the_new_data(slow_server, browser_pages, tmp_path, dash_db):
+    """The filter changes, and the button is clicked while the 2 s rerun is still computing: the file
+    is the new filters' data under the new filters' name."""
+    page = browser_pages(slow_server)
+    name, rows = _download(page, "Download countries data (CSV)", tmp_path)
+    everyone = {r["entity_code"] for r in rows if r["items"] != "0"}
+    assert "all-actors" in name and {"CN", "VN"} <= everyone
+
+    _pick_actor(page, "Wang Xiao", "Wang Xiaohong")
+    page.wait_for_timeout(200)  # the rerun has started, and holds 2 s before it draws anything
+    # the page still shows the previous run: its caption, its download buttons
+    assert page.get_by_text("Showing items mentioning Wang Xiaohong").count() == 0
+    name, rows = _download(page, "Download countries data (CSV)", tmp_path)
+    assert "wang-xiaohong" in name, name
+    # the new filters' data, as the warehouse gives it
+    from dashboard import queries
+
+    first, last = queries.default_range(queries.overview(dash_db))
+    f = queries.Filters(actors=("Wang Xiaohong",), start=first, end=last, interval=queries.auto_interval(first, last))
+    expected = queries.chart(dash_db, f, ("country",)).data
+    assert {r["entity_code"] for r in rows if r["items"] != "0"} == set(expected.loc[expected["items"] > 0, "entity_code"])
+    assert len(rows) == len(expected) and "VN" not in {r["entity_code"] for r in rows}
+
+
+def test_a_copied_url_reopens_the_same_view(page, browser_pages, server):
+    _pick_actor(page, "Wang Xiao", "Wang Xiaohong")
+    _wait_for_rerun(page)
+    sidebar = page.get_by_test_id("stSidebar")
+    sidebar.get_by_text("Share", exact=True).click()
+    _wait_for_rerun(page)
+    sidebar.get_by_text("Trending sidebar", exact=True).click()
+    _wait_for_rerun(page)
+    url = page.url
+    assert "actor=Wang+Xiaohong&" in url + "&" or "actor=Wang%20Xiaohong&" in url + "&", url
+
+    again = browser_pages(url)
+    again.get_by_text("Showing items mentioning Wang Xiaohong").wait_for(timeout=30_000)
+    side = again.get_by_test_id("stSidebar")
+    assert side.get_by_role("radio", name="Share").is_checked()
+    assert side.get_by_role("radio", name="Trending sidebar").is_checked()
+    assert "Wang Xiaohong" in side.get_by_test_id("stMultiSelect").first.inner_text()
+    assert "% of all trending items" in again.content() or again.get_by_text("Trending headlines").count()
+
+
+def test_the_picker_offers_the_most_mentioned_first(page, dash_db):
+    sidebar = page.get_by_test_id("stSidebar")
+    sidebar.get_by_test_id("stMultiSelect").first.click()
+    page.keyboard.type("a")
+    options = page.get_by_role("option").all_inner_texts()
+    con = duckdb.connect(str(dash_db), read_only=True)
+    items = dict(con.execute("SELECT entity, items FROM entities WHERE kind IN ('person', 'organization')").fetchall())
+    con.close()
+    assert options and not [o for o in options if o.lower().startswith("select")]  # no select-all
+    counts = [items[o] for o in options]
+    assert counts == sorted(counts, reverse=True)  # most mentioned first

@@ -1,4 +1,5 @@
-"""Issue 8's lines on the whole of ../shared/corpus: the actor lists hold actors."""
+"""On the whole of ../shared/corpus: the actor lists hold actors (issue 8), and the dashboard counts
+trending items, empty periods and shares as it says (issue 9)."""
 from __future__ import annotations
 
 import duckdb
@@ -18,10 +19,15 @@ NOT_ACTORS = ["Whatsapp Channel Republika", "Premier League", "Hoegeng Awards", 
 
 
 @pytest.fixture(scope="module")
-def corpus_db(tmp_path_factory):
+def corpus_path(tmp_path_factory):
     db = tmp_path_factory.mktemp("corpus") / "media.duckdb"
     load_paths([CORPUS], db=db, progress=False)
-    con = duckdb.connect(str(db), read_only=True)
+    return db
+
+
+@pytest.fixture(scope="module")
+def corpus_db(corpus_path):
+    con = duckdb.connect(str(corpus_path), read_only=True)
     yield con
     con.close()
 
@@ -53,3 +59,58 @@ def test_the_registry_merges_names_into_entities(corpus_db):
     assert entities < names
     [(aliases,)] = corpus_db.execute("SELECT aliases FROM entities WHERE kind = 'person' AND entity = 'Prabowo Subianto'").fetchall()
     assert {"Prabowo", "Prabowo Subianto"} <= set(aliases)
+
+
+def test_a_headline_beside_many_pages_is_one_trending_item(corpus_db, corpus_path):
+    from dashboard import queries
+
+    # The headline of an outlet seen beside the most pages on one day.
+    item, outlet, day, pages, headline = corpus_db.execute("""
+        SELECT trending_item_id, outlet, observed_date, pages, headline FROM trending_items
+        ORDER BY pages DESC, trending_item_id LIMIT 1
+    """).fetchone()
+    assert pages >= 20
+    [(entity,)] = corpus_db.execute("""
+        SELECT m.entity FROM mentions AS m JOIN trending_entries AS t
+            ON t.article_id = m.article_id AND t.rank = m.trending_rank
+        WHERE t.trending_item_id = ? AND m.kind IN ('person', 'organization', 'country', 'topic')
+        ORDER BY m.entity LIMIT 1
+    """, [item]).fetchall()
+    f = queries.Filters(start=day, end=day, sources=("trending",), outlets=(outlet,), interval="day", top=50)
+    counts = queries.chart(corpus_path, f, ("person", "organization", "country", "topic")).data
+    # on that day that outlet has some distinct headlines, each counted once
+    distinct = corpus_db.execute("SELECT count(*) FROM trending_items WHERE outlet = ? AND observed_date = ?",
+                                 [outlet, day]).fetchone()[0]
+    [(expected,)] = corpus_db.execute("""
+        SELECT count(DISTINCT t.trending_item_id) FROM mentions AS m JOIN trending_entries AS t
+            ON t.article_id = m.article_id AND t.rank = m.trending_rank
+        WHERE m.entity = ? AND t.outlet = ? AND t.observed_date = ?
+    """, [entity, outlet, day]).fetchall()
+    got = counts.loc[counts["entity"] == entity, "items"].sum()
+    assert got == expected < pages  # per host page it was at least `pages`
+    assert counts["items"].max() <= distinct
+    assert set(counts["all_items"]) == {distinct}
+    headlines, total = queries.trending_headlines(corpus_path, f)
+    assert headline in headlines["headline"].tolist() and total == len(headlines)
+
+
+def test_monthly_view_has_every_month_and_shares_add_up(corpus_db, corpus_path):
+    from datetime import date
+
+    from dashboard import queries
+
+    f = queries.Filters(start=date(2023, 1, 1), end=date(2025, 12, 31), interval="month", measure="share",
+                        sources=("article",))
+    data = queries.chart(corpus_path, f, ("topic",)).data
+    months = sorted(set(data["period"].astype(str).str[:7]))
+    assert len(months) == 36  # every month of three years, none skipped
+    per_month = dict(corpus_db.execute("""
+        SELECT strftime(date_trunc('month', published_date), '%Y-%m'), count(*) FROM articles
+        WHERE published_date BETWEEN DATE '2023-01-01' AND DATE '2025-12-31' GROUP BY 1
+    """).fetchall())
+    for row in data.itertuples():
+        assert row.all_items == per_month.get(str(row.period)[:7], 0)
+        assert row.items <= row.all_items
+        assert row.share == pytest.approx(100 * row.items / row.all_items if row.all_items else 0, abs=1e-3)
+    total = queries.count_matching_articles(corpus_path, f)
+    assert total == sum(per_month.values())

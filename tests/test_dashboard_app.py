@@ -40,7 +40,7 @@ def test_everything_shows_without_filters(dash_db):
 
 def test_actor_filter(dash_db):
     at = run_app()
-    at.sidebar.multiselect(key="actors").select("Wang Xiaohong").run()
+    at.sidebar.multiselect(key="actor").select("Wang Xiaohong").run()
     assert sorted(titles(at)) == [
         "Tiongkok dan Interpol Bertekad Perkuat Kerja Sama Penegakan Hukum",
         "Wang Xiaohong Terima Kunjungan Kapolri di Beijing",
@@ -49,7 +49,7 @@ def test_actor_filter(dash_db):
 
 def test_actor_and_date_filter(dash_db):
     at = run_app()
-    at.sidebar.multiselect(key="actors").select("Wang Xiaohong").run()
+    at.sidebar.multiselect(key="actor").select("Wang Xiaohong").run()
     at.sidebar.date_input(key="dates").set_value((date(2025, 1, 1), date(2025, 6, 10))).run()
     assert titles(at) == ["Wang Xiaohong Terima Kunjungan Kapolri di Beijing"]
 
@@ -57,13 +57,18 @@ def test_actor_and_date_filter(dash_db):
 def test_trending_sidebar_filter(dash_db):
     at = run_app()
     at.sidebar.radio(key="where").set_value("Trending sidebar").run()
-    at.sidebar.multiselect(key="actors").select("Armuji").run()
-    assert titles(at) == ["Tiongkok dan Interpol Bertekad Perkuat Kerja Sama Penegakan Hukum"]
+    at.sidebar.multiselect(key="actor").select("Armuji").run()
+    # The trending view lists the headlines themselves, not the pages they sat beside.
+    (table,) = [d.value for d in at.dataframe if "headline" in d.value.columns]
+    assert table["headline"].tolist() == ["Calon Wakil Wali Kota Armuji Sebut Warga Surabaya Cerdas Gunakan Hak Pilih"]
+    assert table[["pages", "best_rank", "days"]].values.tolist() == [[1, 3, 1]]
+    assert "Matching articles" in [s.value for s in at.subheader]
+    assert not [d for d in at.dataframe if "title" in d.value.columns]
 
 
 def test_empty_state_says_why(dash_db):
     at = run_app()
-    at.sidebar.multiselect(key="actors").select("Harda Kiswaya").run()
+    at.sidebar.multiselect(key="actor").select("Harda Kiswaya").run()
     at.sidebar.date_input(key="dates").set_value((date(2025, 6, 1), date(2025, 6, 10))).run()
     messages = " ".join(i.value for i in at.info)
     assert "Harda Kiswaya" in messages and "2025-06-01" in messages
@@ -100,14 +105,37 @@ def test_stories_count_syndicated_copies_once(tmp_path, monkeypatch):
         w.writerow(["judul", "isi", "tanggal", "sumber", "url"])
         w.writerow(["Bahlil Cabut Empat IUP di Raja Ampat", body, "2025-06-10", "republika.co.id", "https://republika.co.id/b/1"])
         w.writerow(["Bahlil Cabut Empat IUP di Raja Ampat", body, "2025-06-10", "antaranews.com", "https://antaranews.com/b/2"])
+        # Another day, so that the page charts (a one-day warehouse shows its contents instead).
+        w.writerow(["Sultan Buka Pameran Batik", "Sri Sultan Hamengku Buwono X membuka pameran batik di Yogyakarta.",
+                    "2025-06-12", "krjogja.com", "https://krjogja.com/c/3"])
     db = tmp_path / "stories.duckdb"
     load_paths([path], db=db, progress=False)
     monkeypatch.setenv("MEDIA_DB", str(db))
     at = run_app()
-    at.sidebar.multiselect(key="actors").select("Bahlil Lahadalia").run()
+    at.sidebar.multiselect(key="actor").select("Bahlil Lahadalia").run()
     f = Filters(actors=("Bahlil Lahadalia",))
     assert queries.mentions_over_time(db, f, ("person",))["items"].max() == 2
     assert queries.mentions_over_time(db, Filters(actors=("Bahlil Lahadalia",), count="stories"), ("person",))["items"].max() == 1
     at.sidebar.radio(key="count").set_value("Stories").run()
     assert not at.exception
     assert len(titles(at)) == 2  # the article list still shows both copies
+
+
+def test_a_seed_only_warehouse_shows_what_it_holds(tmp_path, monkeypatch):
+    from etl.load import load_paths
+
+    from .conftest import SEEDS
+
+    db = tmp_path / "seed.duckdb"
+    load_paths([SEEDS], db=db, progress=False)
+    monkeypatch.setenv("MEDIA_DB", str(db))
+    at = run_app()
+    assert not at.get("plotly_chart")  # no chart of one point
+    assert "python -m etl load" in at.info[0].value
+    assert [s.value for s in at.subheader] == ["Tiongkok dan Interpol Bertekad Perkuat Kerja Sama Penegakan Hukum"]
+    found = dict(at.dataframe[0].value.values.tolist())
+    assert "Wang Xiaohong" in found["People"] and "Interpol" in found["Organisations"]
+    assert "Tiongkok" in found["Countries"] and found["Topics"] != "none"
+    trending = at.dataframe[1].value
+    assert trending["rank"].tolist() == [1, 2, 3, 4, 5]
+    assert "Armuji" in trending["headline"][2]
