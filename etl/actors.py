@@ -27,6 +27,7 @@ from .span_rules import (
 )
 from .tagger import Span, default_tagger, truecase
 
+_LEGAL_FORM_IN_BRACKETS = re.compile(r"\s*\(\s*(Persero|Tbk|Perum|Perseroda|Perseroan)\s*\)")
 _ACRONYM_IN_BRACKETS = re.compile(r"\s*\(\s*([^()]{1,40}?)\s*\)")
 _CONNECTORS = frozenset("bin binti van der de den von da dos del la le al el ibn".split())
 _ROMAN = frozenset("I II III IV V VI VII VIII IX X XI XII".split())
@@ -77,6 +78,22 @@ def find_actors(text: str, headline: bool | None = None) -> list[ActorHit]:
             taken.append((s.start, s.end))
             i += 1
             continue
+        listed = _listed_kind(text[s.start : s.end])
+        if listed is not None and listed != s.label:
+            # A span that is exactly a listed place or organisation is that, whatever the tagger
+            # said: "di Khan Younis" is no person, "Daerah Istimewa Yogyakarta (DIY)" no organisation.
+            if listed == "LOC":
+                place = _place(text, s.start, s.end)
+                if place is not None:
+                    hits.append(place)
+                m = _ACRONYM_IN_BRACKETS.match(text, s.end)
+                if m and nxt is not None and nxt.start == m.start(1) and _listed_kind(m.group(1)) == "LOC":
+                    i += 1  # "(DIY)" after it is the same place
+            else:
+                hits.append(ActorHit("organization", text[s.start : s.end], s.start, s.end))
+            taken.append((s.start, s.end))
+            i += 1
+            continue
         if s.label == "ORG":
             # "Badan Gizi Nasional (BGN)": the long form and its acronym are one organisation.
             m = _ACRONYM_IN_BRACKETS.match(text, s.end)
@@ -101,6 +118,15 @@ def find_actors(text: str, headline: bool | None = None) -> list[ActorHit]:
                 i += 1
                 continue
             name = _org_name(text[s.start : s.end])
+            legal = _LEGAL_FORM_IN_BRACKETS.match(text, s.end)
+            if name and legal and not (nxt is not None and nxt.start < legal.end() and nxt.label != "ORG"):
+                # "PT Pertamina (Persero)": the legal form in brackets belongs to the company's name.
+                hits.append(ActorHit("organization", f"{name} ({legal.group(1)})", s.start, legal.end()))
+                taken.append((s.start, legal.end()))
+                if nxt is not None and nxt.start < legal.end():
+                    i += 1
+                i += 1
+                continue
             if s.first > 0 and tokens[s.first - 1][:1].isdigit():
                 name = None  # "10 Universitas Islam Baru": a count of such bodies, not one of them
             if name and any(c.start == 0 and c.end == len(name) for c in find_countries(name)):
@@ -117,7 +143,8 @@ def find_actors(text: str, headline: bool | None = None) -> list[ActorHit]:
                 # before it, or a byline; only after a person is it a nickname ("... Purnama (Ahok)").
                 hits.extend(_persons(s, tokens, starts, ends, text))
             taken.append((s.start, s.end))
-        elif s.label == "LOC" and " " in text[s.start : s.end] and text[s.start : s.end] in known_names():
+        elif s.label == "LOC" and " " in text[s.start : s.end] and text[s.start : s.end] in known_names() \
+                and listed != "LOC":
             # "di bawah Gerald Vanenburg": a place cue before a name the corpus knows as a person's.
             hits.extend(_persons(Span("PER", s.first, s.last, s.start, s.end), tokens, starts, ends, text))
             taken.append((s.start, s.end))
@@ -166,6 +193,17 @@ def is_headline_like(text: str) -> bool:
     if len(words) < 3:
         return True
     return sum(w[0].isupper() for w in words) / len(words) > 0.6
+
+
+def _listed_kind(name: str) -> str | None:
+    """LOC for a listed place, ORG for a listed organisation (the whole name, as written), else None.
+    A name that is both is left to the tagger; the lexicons, which users edit, win over the names
+    list learned from the corpus."""
+    place = name in place_countries()
+    org = any(start == 0 and end == len(name) for _, start, end in find_orgs_listed(name))
+    if place == org:
+        return None
+    return "LOC" if place else "ORG"
 
 
 def _org_name(name: str) -> str | None:

@@ -174,11 +174,16 @@ def known_names() -> dict[str, tuple[int, int]]:
 
     path = MODELS / "names.tsv.gz"
     out: dict[str, tuple[int, int]] = {}
+    # A name the user's lexicons list as a place or an organisation is not a person's, whatever the
+    # corpus made of it when the list was built (Khan Younis).
+    listed = set(place_countries())
     if path.exists() and not _NO_NAMES:
         with gzip.open(path, "rt", encoding="utf-8") as fh:
             for line in fh:
                 if not line.startswith("#"):
                     name, named, written = line.rstrip("\n").split("\t")
+                    if name in listed or any(a == 0 and b == len(name) for _, a, b in find_orgs_listed(name)):
+                        continue
                     out[name] = (int(named), int(written))
     return out
 
