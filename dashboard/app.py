@@ -76,18 +76,13 @@ def load_outlets(db: str, stamp: float) -> list[str]:
 
 
 @st.cache_data(ttl=300, show_spinner=False)
-def load_chart(db: str, stamp: float, f: Filters, kinds: tuple[str, ...]) -> queries.Chart:
-    return queries.chart(db, f, kinds)
+def load_charts(db: str, stamp: float, f: Filters) -> dict[str, queries.Chart]:
+    return queries.charts(db, f, {key: kinds for key, _, kinds in CHARTS})
 
 
 @st.cache_data(ttl=300, show_spinner=False)
-def load_article_count(db: str, stamp: float, f: Filters) -> int:
-    return queries.count_matching_articles(db, f)
-
-
-@st.cache_data(ttl=300, show_spinner=False)
-def load_articles(db: str, stamp: float, f: Filters, limit: int, offset: int) -> pd.DataFrame:
-    return queries.matching_articles(db, f, limit=limit, offset=offset)
+def load_articles(db: str, stamp: float, f: Filters, limit: int, offset: int) -> tuple[pd.DataFrame, int]:
+    return queries.article_page(db, f, limit=limit, offset=offset)
 
 
 @st.cache_data(ttl=300, show_spinner=False)
@@ -231,8 +226,8 @@ def download(label: str, key: str, view: LatestView, f: Filters, make, name) -> 
     attach_entry(dl)
 
 
-def chart_section(db: str, stamp: float, key: str, title: str, kinds: tuple[str, ...], f: Filters, view: LatestView) -> None:
-    result = load_chart(db, stamp, f, kinds)
+def chart_section(db: str, result: queries.Chart, key: str, title: str, kinds: tuple[str, ...], f: Filters,
+                  view: LatestView) -> None:
     data = result.data
     shown = data["entity"].nunique() if not data.empty else 0
     st.subheader(title)
@@ -272,18 +267,16 @@ def articles_section(db: str, stamp: float, f: Filters, view: LatestView) -> Non
     if "article" not in f.sources:
         st.caption("Trending sidebar only: the trending headlines above are what matches.")
         return
-    total = load_article_count(db, stamp, f)
+    key = f"page_{abs(hash(f)) % 10**12}"  # by filters: new filters start again at page 1
+    page = int(st.session_state.get(key) or 1)
+    first = (page - 1) * PAGE_ROWS
+    articles, total = load_articles(db, stamp, f, PAGE_ROWS, first)
     if not total:
         st.info(f"No articles {describe(f)}.")
         return
     pages = max(1, -(-total // PAGE_ROWS))
-    page = 1
     if pages > 1:
-        # Keyed by the filters: new filters start again at page 1 (and never past their last page).
-        page = int(st.number_input(f"Page (of {pages:,})", min_value=1, max_value=pages, value=1, step=1,
-                                   key=f"page_{abs(hash(f)) % 10**12}"))
-    first = (page - 1) * PAGE_ROWS
-    articles = load_articles(db, stamp, f, PAGE_ROWS, first)
+        st.number_input(f"Page (of {pages:,})", min_value=1, max_value=pages, value=1, step=1, key=key)
     st.caption(f"{_plural(total, 'article')} match; showing {first + 1:,}-{first + len(articles):,}, newest first"
                + (" (undated last)." if f.undated else "."))
     st.dataframe(
@@ -388,8 +381,9 @@ def main(db: str | None = None) -> None:
             f"{_plural(ov['pages_with_trending'], 'page')}), {ov['first']:%Y-%m-%d} to {ov['last']:%Y-%m-%d}. "
             f"Showing items {describe(f)}."
         )
+        results = load_charts(db_str, stamp, f)
         for key, title, kinds in CHARTS:
-            chart_section(db_str, stamp, key, title, kinds, f, view)
+            chart_section(db_str, results[key], key, title, kinds, f, view)
         if "trending" in f.sources:
             trending_section(db_str, stamp, f, view)
         articles_section(db_str, stamp, f, view)

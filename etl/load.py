@@ -31,7 +31,7 @@ from .exports import TABLE_SUFFIXES, ExportError, TableOptions, read_table
 from .features import MODELS
 from .page_parser import PageParseError
 from .records import META_SUFFIX, ArticleBundle, RowRejected, bundle_from_page, bundle_from_row, read_meta
-from . import registry
+from . import registry, rollups
 from .stories import assign_stories
 
 PAGE_SUFFIXES = {".txt"}
@@ -579,6 +579,7 @@ def _write_report(db, report: LoadReport, paths: list[str], started_at: datetime
         _flush_problems(con, report)
         # Always: an edited entity_overrides.csv takes effect on the next load even with nothing new.
         registry.build(con)
+        rollups.rebuild(con)
         con.execute("CHECKPOINT")
     finally:
         con.close()

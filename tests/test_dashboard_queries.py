@@ -157,3 +157,19 @@ def test_file_names_carry_the_filters():
     g = Filters(start=date(2025, 1, 1), end=date(2025, 6, 10), sources=("article", "trending"), count="stories",
                 outlets=("krjogja.com",), undated=True)
     assert file_name("articles", g) == "articles_2025-01-01_2025-06-10_with-undated_all-actors_krjogja-com_article+trending_stories.csv"
+
+
+def test_the_daily_rollup_gives_what_counting_mentions_gives(sidebar_db, tmp_path):
+    db = build_dashboard_db(tmp_path / "dash.duckdb")
+    groups = {"topics": ("topic",), "actors": ("person", "organization"), "countries": ("country",)}
+    for where, f in [
+        (db, Filters(start=date(2024, 11, 1), end=date(2025, 6, 30), interval="week")),
+        (db, Filters(start=date(2025, 5, 1), end=date(2025, 6, 30), interval="day", outlets=("example.test",), measure="share")),
+        (sidebar_db, Filters(start=date(2025, 6, 20), end=date(2025, 6, 22), sources=("article", "trending"), interval="day")),
+        (sidebar_db, Filters(start=date(2025, 6, 20), end=date(2025, 6, 22), sources=("trending",), interval="day")),
+    ]:
+        fast = queries.charts(where, f, groups, rollup=True)
+        slow = queries.charts(where, f, groups, rollup=False)
+        for g in groups:
+            assert fast[g].entities == slow[g].entities
+            assert fast[g].data.equals(slow[g].data), g

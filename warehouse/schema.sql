@@ -122,6 +122,27 @@ CREATE TABLE IF NOT EXISTS entity_aliases (
     articles        BIGINT              -- articles using this name (0: known from a lexicon only)
 );
 
+-- Rollups for the dashboard, rebuilt at the end of every load (etl/rollups.py): per day, outlet,
+-- source ('article' or 'trending') and entity, how many items mention it (articles, or trending
+-- items: a headline of an outlet on a day); and how many items there are in all.
+CREATE TABLE IF NOT EXISTS daily_entities (
+    event_date      DATE NOT NULL,
+    outlet          VARCHAR,
+    source          VARCHAR NOT NULL,
+    kind            VARCHAR NOT NULL,
+    entity          VARCHAR NOT NULL,
+    entity_id       BIGINT,
+    entity_code     VARCHAR,
+    items           BIGINT NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS daily_items (
+    event_date      DATE NOT NULL,
+    outlet          VARCHAR,
+    source          VARCHAR NOT NULL,
+    items           BIGINT NOT NULL
+);
+
 -- Warehouses made before a column existed get it here (DuckDB adds columns in place).
 ALTER TABLE articles ADD COLUMN IF NOT EXISTS category VARCHAR;
 ALTER TABLE articles ADD COLUMN IF NOT EXISTS author VARCHAR;
