@@ -6,8 +6,8 @@ The warehouse is read as the dashboard reads it (opened read-only by the app); b
 `python -m etl load ../shared/corpus --db corpus.duckdb` (65k articles) or keep the one of
 `bench/scale.py --keep` (1M). Timed, median of --runs, each in a fresh browser page (so a fresh
 Streamlit session; the server's data caches stay warm after the first run, as on a real server):
-- first usable page: from navigation until the page has run to its end and its three charts are
-  drawn (each page in a new browser context: nothing cached in the browser);
+- first usable page: from navigation until the page has run to its end and the lines of its three
+  chart panels are drawn (each page in a new browser context: nothing cached in the browser);
 - picker: from typing the start of a name into the actor picker until the options show, and which
   option comes first;
 - picking an actor, changing the dates, switching count/share: from the click (for the dates: the
@@ -142,8 +142,11 @@ def main() -> int:
 
                 def usable():
                     page.get_by_text("Matching articles").wait_for(timeout=120_000)
-                    # the three charts drawn (plotly draws after the script has sent them)
-                    page.locator(".js-plotly-plot .main-svg").nth(2).wait_for(timeout=120_000)
+                    # the charts drawn (plotly draws after the script has sent them): the third panel's lines
+                    page.wait_for_function(
+                        "() => { const s = document.querySelectorAll('.js-plotly-plot .cartesianlayer > g.subplot');"
+                        " return s.length >= 3 && s[2].querySelectorAll('.scatterlayer path, .barlayer path').length > 0; }",
+                        timeout=120_000)
                     run_ended(page)
 
                 results["first usable page"].append(timed(lambda: page.goto(url), usable))
@@ -199,8 +202,9 @@ def main() -> int:
                     sidebar.get_by_text("Share", exact=True).click()
 
                 def shared():
+                    # the panels' titles say "share of all the period's ..." once the rerun has drawn them
                     page.wait_for_function(
-                        "() => [...document.querySelectorAll('input[type=radio]')].some(r => r.checked && r.closest('label')?.innerText.trim() === 'Share')",
+                        "() => [...document.querySelectorAll('.js-plotly-plot text')].some(t => t.textContent.includes('share of all'))",
                         timeout=120_000)
                     run_ended(page)
 

@@ -12,7 +12,6 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
-import plotly.express as px
 import streamlit as st
 
 # `streamlit run dashboard/app.py` puts dashboard/ on sys.path, not the project root.
@@ -23,6 +22,7 @@ if str(_ROOT) not in sys.path:
 import warehouse  # noqa: E402
 from dashboard import queries  # noqa: E402
 from dashboard.downloads import CsvDownload, LatestView, attach_entry, file_name  # noqa: E402
+from dashboard.figures import charts_figure  # noqa: E402
 from dashboard.queries import Filters, WarehouseBusy  # noqa: E402
 
 CHARTS = [
@@ -226,40 +226,26 @@ def download(label: str, key: str, view: LatestView, f: Filters, make, name) -> 
     attach_entry(dl)
 
 
-def chart_section(db: str, result: queries.Chart, key: str, title: str, kinds: tuple[str, ...], f: Filters,
-                  view: LatestView) -> None:
-    data = result.data
-    shown = data["entity"].nunique() if not data.empty else 0
-    st.subheader(title)
-    if data.empty:
-        st.info(f"No {title.lower()} found in items {describe(f)}.")
+def charts_section(db: str, results: dict[str, queries.Chart], f: Filters, view: LatestView) -> None:
+    """The three charts as one figure (one chart instance draws much faster than three), then a
+    download per chart."""
+    st.subheader("Over time: topics, actors, countries")
+    if all(results[key].data.empty for key, _, _ in CHARTS):
+        st.info(f"Nothing found in items {describe(f)}.")
         return
-    st.caption(f"Top {shown} of {result.entities:,} by {_unit(f)} over the range, per {result.interval}"
-               + (" (share of all the period's " + _unit(f) + ")" if f.measure == "share" else "")
-               + ". Periods without any are drawn as 0.")
-    unit = _unit(f)
-    y = "share" if f.measure == "share" else "items"
-    labels = {"period": result.interval.capitalize(), "items": f"Number of {unit}",
-              "share": f"% of all {unit}", "entity": ""}
-    if data["period"].nunique() < 3:
-        # A line through one or two points says little; bars side by side read better.
-        fig = px.bar(data, x="period", y=y, color="entity", barmode="group", labels=labels)
-    else:
-        fig = px.line(data, x="period", y=y, color="entity", markers=data["period"].nunique() <= 60, labels=labels)
-    fig.update_layout(height=360, margin=dict(l=10, r=10, t=10, b=10), legend=dict(orientation="h", y=-0.25))
-    fig.update_xaxes(type="date", tickformat="%Y-%m-%d")
-    if y == "items":
-        top_value = int(data["items"].max())
-        fig.update_yaxes(tickformat=",d", rangemode="tozero", dtick=1 if top_value <= 5 else None)
-    else:
-        fig.update_yaxes(ticksuffix="%", rangemode="tozero")
-    st.plotly_chart(fig, key=f"chart_{key}", config={"displaylogo": False})
-    interval = result.interval
-    download(
-        f"Download {title.split(' (')[0].lower()} data (CSV)", f"download_{key}", view, f,
-        make=lambda g, kinds=kinds: queries.chart(db, g, kinds).data,
-        name=lambda g, key=key: file_name(key, g, g.interval or interval),
-    )
+    panels = [(title, results[key]) for key, title, _ in CHARTS]
+    fig = charts_figure(panels, _unit(f), f.measure == "share")
+    st.plotly_chart(fig, key="charts", config={"displaylogo": False})
+    st.caption("Periods without any are drawn as 0. Each download holds its panel's rows: period, kind, "
+               "entity, entity_code, items, all_items (every item of the period) and share (per cent).")
+    for column, (key, title, kinds) in zip(st.columns(len(CHARTS)), CHARTS):
+        interval = results[key].interval
+        with column:
+            download(
+                f"Download {title.split(' (')[0].lower()} data (CSV)", f"download_{key}", view, f,
+                make=lambda g, kinds=kinds: queries.chart(db, g, kinds).data,
+                name=lambda g, key=key, interval=interval: file_name(key, g, g.interval or interval),
+            )
 
 
 def articles_section(db: str, stamp: float, f: Filters, view: LatestView) -> None:
@@ -334,7 +320,8 @@ def contents_section(db: str, ov: dict) -> None:
     rows = queries.warehouse_contents(db)
     for row in rows.itertuples():
         st.subheader(row.title)
-        st.caption(" · ".join(str(x) for x in (row.outlet, row.date, row.url) if x is not None and not pd.isna(x)))
+        day = f"{pd.Timestamp(row.date):%Y-%m-%d}" if row.date is not None and not pd.isna(row.date) else None
+        st.caption(" · ".join(str(x) for x in (row.outlet, day, row.url) if x is not None and not pd.isna(x)))
         found = [
             ("People", row.persons), ("Organisations", row.organisations), ("Countries", row.countries),
             ("Places", row.places), ("Topics", row.topics),
@@ -381,9 +368,7 @@ def main(db: str | None = None) -> None:
             f"{_plural(ov['pages_with_trending'], 'page')}), {ov['first']:%Y-%m-%d} to {ov['last']:%Y-%m-%d}. "
             f"Showing items {describe(f)}."
         )
-        results = load_charts(db_str, stamp, f)
-        for key, title, kinds in CHARTS:
-            chart_section(db_str, results[key], key, title, kinds, f, view)
+        charts_section(db_str, load_charts(db_str, stamp, f), f, view)
         if "trending" in f.sources:
             trending_section(db_str, stamp, f, view)
         articles_section(db_str, stamp, f, view)

@@ -32,10 +32,18 @@ def titles(at: AppTest) -> list[str]:
 
 def test_everything_shows_without_filters(dash_db):
     at = run_app()
-    assert [s.value for s in at.subheader] == ["Topics", "Actors (people and organisations)", "Countries", "Matching articles"]
+    assert [s.value for s in at.subheader] == ["Over time: topics, actors, countries", "Matching articles"]
     assert len(titles(at)) == 3
     assert at.sidebar.date_input(key="dates").value == (date(2024, 11, 28), date(2025, 6, 10))
-    assert len(at.get("plotly_chart")) == 3
+    # one figure, a panel per chart, each panel titled with its top N of how many
+    [chart] = at.get("plotly_chart")
+    import json
+    panels = [a["text"] for a in json.loads(chart.proto.spec)["layout"]["annotations"]]
+    assert [t.split(":")[0] for t in panels] == ["Topics", "Actors (people and organisations)", "Countries"]
+    assert all(" of " in t and "per " in t for t in panels)
+    assert [b.label for b in at.get("download_button")] == [
+        "Download topics data (CSV)", "Download actors data (CSV)", "Download countries data (CSV)",
+        "Download all 3 articles (CSV)"]
 
 
 def test_actor_filter(dash_db):
