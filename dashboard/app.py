@@ -23,6 +23,7 @@ import warehouse  # noqa: E402
 from dashboard import queries  # noqa: E402
 from dashboard.downloads import CsvDownload, LatestView, attach_entry, file_name  # noqa: E402
 from dashboard.figures import charts_figure  # noqa: E402
+from dashboard.tables import articles_html  # noqa: E402
 from dashboard.queries import Filters, WarehouseBusy  # noqa: E402
 
 CHARTS = [
@@ -265,17 +266,7 @@ def articles_section(db: str, stamp: float, f: Filters, view: LatestView) -> Non
         st.number_input(f"Page (of {pages:,})", min_value=1, max_value=pages, value=1, step=1, key=key)
     st.caption(f"{_plural(total, 'article')} match; showing {first + 1:,}-{first + len(articles):,}, newest first"
                + (" (undated last)." if f.undated else "."))
-    st.dataframe(
-        articles,
-        hide_index=True,
-        column_config={
-            "date": st.column_config.DateColumn("Date", format="YYYY-MM-DD"),
-            "outlet": "Outlet",
-            "title": st.column_config.TextColumn("Title", width="large"),
-            "url": st.column_config.LinkColumn("Link"),
-        },
-        key="articles_table",
-    )
+    st.html(articles_html(articles))
     limit = queries.ARTICLES_DOWNLOAD_LIMIT
     label = (f"Download all {total:,} articles (CSV)" if total <= limit
              else f"Download the newest {limit:,} of {total:,} articles (CSV)")

@@ -173,3 +173,21 @@ def test_the_daily_rollup_gives_what_counting_mentions_gives(sidebar_db, tmp_pat
         for g in groups:
             assert fast[g].entities == slow[g].entities
             assert fast[g].data.equals(slow[g].data), g
+
+
+def test_the_articles_table_escapes_text_and_links_only_web_addresses():
+    import pandas as pd
+
+    from dashboard.tables import articles_html
+
+    rows = pd.DataFrame({
+        "date": [date(2025, 6, 10), None],
+        "outlet": ["<b>x</b>", "**y**"],
+        "title": ["Tom & Jerry <script>alert(1)</script>", "Klik"],
+        "url": ["https://example.test/a?b=1&c=2", "javascript:alert(1)"],
+    })
+    out = articles_html(rows)
+    assert "<script>" not in out and "&lt;script&gt;" in out and "&lt;b&gt;x&lt;/b&gt;" in out
+    assert '<a href="https://example.test/a?b=1&amp;c=2"' in out
+    assert "javascript:" not in out and ">Klik</td>" in out
+    assert ">2025-06-10<" in out and ">undated<" in out
