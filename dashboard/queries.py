@@ -185,25 +185,31 @@ def outlet_options(db: str | Path) -> list[str]:
 # Charts. They read the mentions table directly (not mention_events): at a million articles a string
 # built per row of tens of millions of rows was the cost (bench/scale.py).
 
-def _mention_clauses(f: Filters, alias: str = "m", dated_only: bool = True) -> tuple[str, list]:
-    clauses, params = [], []
-    if f.start or f.end:
-        dated = []
-        if f.start:
-            dated.append(f"{alias}.event_date >= ?")
-            params.append(f.start)
-        if f.end:
-            dated.append(f"{alias}.event_date <= ?")
-            params.append(f.end)
-        text = " AND ".join(dated)
-        if f.undated and not dated_only:
-            text = f"(({text}) OR {alias}.event_date IS NULL)"
-        clauses.append(text)
-    elif dated_only:
-        clauses.append(f"{alias}.event_date IS NOT NULL")
+def _range_clauses(f: Filters, day: str, outlet: str, *, undated: bool = False, dated: bool = False
+                   ) -> tuple[list[str], list]:
+    """The date range and outlets of the filters as SQL clauses on the columns `day` and `outlet`.
+    undated: rows without a day pass too; dated: without a range, rows need a day."""
+    clauses, params, bounds = [], [], []
+    if f.start:
+        bounds.append(f"{day} >= ?")
+        params.append(f.start)
+    if f.end:
+        bounds.append(f"{day} <= ?")
+        params.append(f.end)
+    if bounds:
+        text = " AND ".join(bounds)
+        clauses.append(f"(({text}) OR {day} IS NULL)" if undated else text)
+    elif dated and not undated:
+        clauses.append(f"{day} IS NOT NULL")
     if f.outlets:
-        clauses.append(f"{alias}.outlet IN (SELECT unnest(?))")
+        clauses.append(f"{outlet} IN (SELECT unnest(?))")
         params.append(list(f.outlets))
+    return clauses, params
+
+
+def _mention_clauses(f: Filters, alias: str = "m", dated_only: bool = True) -> tuple[str, list]:
+    clauses, params = _range_clauses(f, f"{alias}.event_date", f"{alias}.outlet",
+                                     undated=f.undated and not dated_only, dated=dated_only)
     return " AND ".join(clauses) or "TRUE", params
 
 
@@ -253,16 +259,7 @@ def _selected_cte(f: Filters, dated_only: bool = True) -> tuple[str, list]:
 
 def _period_totals_sql(f: Filters, interval: str) -> tuple[str, list]:
     """period_totals: per period, all items of the selection's outlets and sources (the share's base)."""
-    clauses, params = [], []
-    if f.start:
-        clauses.append("day >= ?")
-        params.append(f.start)
-    if f.end:
-        clauses.append("day <= ?")
-        params.append(f.end)
-    if f.outlets:
-        clauses.append("outlet IN (SELECT unnest(?))")
-        params.append(list(f.outlets))
+    clauses, params = _range_clauses(f, "day", "outlet")
     where = " AND ".join(clauses) or "TRUE"
     if f.count != "stories":
         # Articles and trending items add up across days and outlets: the rollup has them.
@@ -422,22 +419,7 @@ def _article_ids_cte(f: Filters) -> tuple[str, list]:
     them: the trending view lists headlines)."""
     g = replace(f, sources=("article",), count="articles")
     if not f.actors:
-        clauses, params = [], []
-        if f.start or f.end:
-            dated = []
-            if f.start:
-                dated.append("published_date >= ?")
-                params.append(f.start)
-            if f.end:
-                dated.append("published_date <= ?")
-                params.append(f.end)
-            text = " AND ".join(dated)
-            clauses.append(f"(({text}) OR published_date IS NULL)" if f.undated else text)
-        elif not f.undated:
-            clauses.append("published_date IS NOT NULL")
-        if f.outlets:
-            clauses.append("outlet IN (SELECT unnest(?))")
-            params.append(list(f.outlets))
+        clauses, params = _range_clauses(f, "published_date", "outlet", undated=f.undated, dated=True)
         return f"article_ids AS (SELECT article_id FROM articles WHERE {' AND '.join(clauses) or 'TRUE'})", params
     selected, params = _selected_cte(g, dated_only=not f.undated)
     return f"""{selected},
@@ -484,17 +466,9 @@ def trending_headlines(db: str | Path, f: Filters, limit: int = 200) -> tuple[pd
         selected, params = _selected_cte(g)
         items = f"WITH {selected} SELECT unit_id AS trending_item_id FROM selected"
     else:
-        clauses, params = ["observed_date IS NOT NULL"], []
-        if f.start:
-            clauses.append("observed_date >= ?")
-            params.append(f.start)
-        if f.end:
-            clauses.append("observed_date <= ?")
-            params.append(f.end)
-        if f.outlets:
-            clauses.append("outlet IN (SELECT unnest(?))")
-            params.append(list(f.outlets))
-        items = f"SELECT DISTINCT trending_item_id FROM trending_entries WHERE {' AND '.join(clauses)}"
+        clauses, params = _range_clauses(f, "observed_date", "outlet", dated=True)
+        where = " AND ".join(clauses) or "TRUE"
+        items = f"SELECT DISTINCT trending_item_id FROM trending_entries WHERE observed_date IS NOT NULL AND {where}"
     df = _query(db, f"""
         WITH chosen AS ({items}),
         headlines AS (
