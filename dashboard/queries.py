@@ -20,7 +20,8 @@ import pandas as pd
 SOURCES = {"article": "Article text", "trending": "Trending sidebar"}
 ACTOR_KINDS = ("person", "organization")
 INTERVALS = ("day", "week", "month")
-# Dates a page can carry by mistake: before this, or after the day the page was fetched.
+# Dates a page can carry by mistake: before this, or after the day the page was fetched
+# (warehouse/views.sql: article_dates, which flags them).
 EARLIEST_PLAUSIBLE = date(1995, 1, 1)
 # The default date range leaves out the earliest stray dates: it starts where all but this share of
 # the dated items lie (13 archive articles of 2013-2014 stretched a 2015-2026 corpus back to 2013).
@@ -71,12 +72,7 @@ def overview(db: str | Path) -> dict:
     """What the warehouse holds, and the default date range (plausible dates, strays left out)."""
     df = _query(db, f"""
         WITH article_dates AS (
-            SELECT
-                a.published_date,
-                coalesce(a.published_date < DATE '{EARLIEST_PLAUSIBLE.isoformat()}'
-                         OR a.published_date > CAST(v.fetched_at AS DATE) + 1, FALSE)   AS odd
-            FROM articles AS a
-            LEFT JOIN article_versions AS v USING (article_id)
+            SELECT published_date, date_flag IS NOT NULL AS odd FROM article_dates
         ),
         plausible AS (
             SELECT published_date AS day FROM article_dates WHERE published_date IS NOT NULL AND NOT odd
@@ -441,14 +437,16 @@ def matching_articles(db: str | Path, f: Filters, limit: int = 100, offset: int 
 def article_page(db: str | Path, f: Filters, limit: int = 100, offset: int = 0) -> tuple[pd.DataFrame, int]:
     """One page of the matching articles and how many match in all, in one query."""
     if "article" not in f.sources:
-        return pd.DataFrame(columns=["date", "outlet", "title", "url"]), 0
+        return pd.DataFrame(columns=["date", "date_flag", "outlet", "title", "url"]), 0
     cte, params = _article_ids_cte(f)
     df = _query(db, f"""
         WITH {cte},
         matched AS (
-            SELECT a.published_date AS date, a.outlet, a.title, a.url, a.article_id, count(*) OVER () AS total
+            SELECT a.published_date AS date, d.date_flag, a.outlet, a.title, a.url, a.article_id,
+                   count(*) OVER () AS total
             FROM articles AS a
             SEMI JOIN article_ids USING (article_id)
+            LEFT JOIN article_dates AS d USING (article_id)
         )
         SELECT * FROM matched
         ORDER BY date DESC NULLS LAST, title, article_id

@@ -21,6 +21,11 @@ def _text(value) -> str:
     return "" if value is None or (not isinstance(value, str) and pd.isna(value)) else html.escape(str(value))
 
 
+def _flag(flag) -> str:
+    # A date that cannot be right (before 1995, after the page's fetch) says so.
+    return f'<br><small title="this date cannot be right">{_text(flag)}</small>' if isinstance(flag, str) and flag else ""
+
+
 def _title(title, url) -> str:
     text = _text(title) or "(no title)"
     if isinstance(url, str) and url.lower().startswith(("http://", "https://")):
@@ -32,7 +37,8 @@ def articles_html(articles: pd.DataFrame) -> str:
     """Rows of (date, outlet, title, url) as an HTML table: date, outlet, and the title linked to the article."""
     head = "".join(f'<th style="{_CELL}">{h}</th>' for h in ("Date", "Outlet", "Title"))
     rows = "".join(
-        f'<tr><td style="{_CELL};white-space:nowrap">{_day(r.date)}</td><td style="{_CELL}">{_text(r.outlet)}</td>'
+        f'<tr><td style="{_CELL};white-space:nowrap">{_day(r.date)}{_flag(getattr(r, "date_flag", None))}</td>'
+        f'<td style="{_CELL}">{_text(r.outlet)}</td>'
         f'<td style="{_CELL}" class="title">{_title(r.title, r.url)}</td></tr>'
         for r in articles.itertuples()
     )

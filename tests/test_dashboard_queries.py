@@ -136,6 +136,14 @@ def test_odd_dates_are_left_out_of_the_default_range(tmp_path):
     ov = queries.overview(db)
     assert ov["odd_dates"] == 1
     assert ov["last"] < date(2031, 1, 1) and ov["max_date"] == date(2031, 1, 1)
+    # the article itself carries the flag, in the table and its download
+    page, total = queries.article_page(db, Filters(start=date(2024, 1, 1), end=date(2031, 12, 31)))
+    flags = dict(zip(page["title"], page["date_flag"]))
+    assert flags["Wang Xiaohong Terima Kunjungan Kapolri di Beijing"] == "after its fetch"
+    assert sum(isinstance(v, str) for v in flags.values()) == 1 and total == 3
+    from dashboard.tables import articles_html
+
+    assert "after its fetch" in articles_html(page)
 
 
 def test_picker_ranks_by_mentions_and_finds_by_prefix_then_word(sidebar_db, tmp_path):

@@ -1,5 +1,19 @@
 -- Documented views for analysts and the dashboard (raw tables -> staging -> marts).
 
+-- staging: each article's publish date, flagged when it cannot be right: before 1995, or after the
+-- day the page was fetched (with a day's slack for time zones). The dashboard leaves flagged dates
+-- out of its default range.
+CREATE OR REPLACE VIEW article_dates AS
+SELECT
+    a.article_id,
+    a.published_date,
+    CASE
+        WHEN a.published_date < DATE '1995-01-01' THEN 'before 1995'
+        WHEN a.published_date > CAST(v.fetched_at AS DATE) + 1 THEN 'after its fetch'
+    END AS date_flag
+FROM articles AS a
+LEFT JOIN article_versions AS v USING (article_id);
+
 -- staging: every sidebar entry seen on a page, with the trending item it belongs to. A trending item
 -- is one distinct headline of one outlet on one day: the same headline beside 20 pages of that outlet
 -- that day is one item seen on 20 pages. Headlines are compared in lower case with punctuation and
