@@ -435,25 +435,38 @@ def matching_articles(db: str | Path, f: Filters, limit: int = 100, offset: int 
 
 
 def article_page(db: str | Path, f: Filters, limit: int = 100, offset: int = 0) -> tuple[pd.DataFrame, int]:
-    """One page of the matching articles and how many match in all, in one query."""
+    """One page of the matching articles and how many match in all. Two queries: a window count
+    over every match materialised all their titles (0.45 s at 1M against 0.1 s for both)."""
     if "article" not in f.sources:
         return pd.DataFrame(columns=["date", "date_flag", "outlet", "title", "url"]), 0
     cte, params = _article_ids_cte(f)
     df = _query(db, f"""
-        WITH {cte},
-        matched AS (
-            SELECT a.published_date AS date, d.date_flag, a.outlet, a.title, a.url, a.article_id,
-                   count(*) OVER () AS total
-            FROM articles AS a
-            SEMI JOIN article_ids USING (article_id)
-            LEFT JOIN article_dates AS d USING (article_id)
-        )
-        SELECT * FROM matched
+        WITH {cte}
+        SELECT a.published_date AS date, a.outlet, a.title, a.url, a.article_id
+        FROM articles AS a
+        SEMI JOIN article_ids USING (article_id)
         ORDER BY date DESC NULLS LAST, title, article_id
         LIMIT ? OFFSET ?
     """, params + [limit, offset])
-    total = int(df["total"].iloc[0]) if len(df) else (count_matching_articles(db, f) if offset else 0)
-    return df.drop(columns=["total", "article_id"]), total
+    total = count_matching_articles(db, f) if len(df) or offset else 0
+    df.insert(1, "date_flag", _date_flags(db, df))
+    return df.drop(columns=["article_id"]), total
+
+
+def _date_flags(db: str | Path, page: pd.DataFrame) -> list:
+    """The date flag (warehouse/views.sql: date_flag) of each article of a page. Looked up for the
+    page's ids alone: joining the flags to every match cost 0.3-0.5 s at a million articles."""
+    if page.empty:
+        return []
+    ids = page["article_id"].tolist()
+    flags = _query(db, """
+        WITH p AS (SELECT unnest(?) AS article_id, unnest(?) AS published),
+        v AS (SELECT article_id, fetched_at FROM article_versions WHERE list_contains(?, article_id))
+        SELECT p.article_id, date_flag(p.published, v.fetched_at) AS flag
+        FROM p LEFT JOIN v USING (article_id)
+    """, [ids, [d if pd.notna(d) else None for d in page["date"]], ids])
+    by_id = dict(zip(flags["article_id"], flags["flag"]))
+    return [by_id.get(i) for i in ids]
 
 
 def trending_headlines(db: str | Path, f: Filters, limit: int = 200) -> tuple[pd.DataFrame, int]:

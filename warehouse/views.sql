@@ -3,14 +3,17 @@
 -- staging: each article's publish date, flagged when it cannot be right: before 1995, or after the
 -- day the page was fetched (with a day's slack for time zones). The dashboard leaves flagged dates
 -- out of its default range.
+CREATE OR REPLACE MACRO date_flag(published, fetched_at) AS
+    CASE
+        WHEN published < DATE '1995-01-01' THEN 'before 1995'
+        WHEN published > CAST(fetched_at AS DATE) + 1 THEN 'after its fetch'
+    END;
+
 CREATE OR REPLACE VIEW article_dates AS
 SELECT
     a.article_id,
     a.published_date,
-    CASE
-        WHEN a.published_date < DATE '1995-01-01' THEN 'before 1995'
-        WHEN a.published_date > CAST(v.fetched_at AS DATE) + 1 THEN 'after its fetch'
-    END AS date_flag
+    date_flag(a.published_date, v.fetched_at) AS date_flag
 FROM articles AS a
 LEFT JOIN article_versions AS v USING (article_id);
 
