@@ -31,7 +31,11 @@ def main(argv: list[str] | None = None) -> int:
         help="also keep each mention's offsets in mention_evidence (about 400 bytes an article)",
     )
     load.add_argument("--workers", type=int, help="processes that parse and extract (default: one per core)")
+    index = sub.add_parser("index", help="bring the warehouse's search index up to date (every load does this too)")
+    index.add_argument("--db", help=f"DuckDB file (default: ${warehouse.DB_ENV} or {warehouse.DEFAULT_DB})")
     args = parser.parse_args(argv)
+    if args.command == "index":
+        return _index(warehouse.db_path(args.db))
 
     mapping = {}
     for item in args.map:
@@ -51,6 +55,23 @@ def main(argv: list[str] | None = None) -> int:
     print(report.summary())
     # Non-zero only when nothing at all could be loaded.
     return 1 if report.loaded == 0 else 0
+
+
+def _index(db) -> int:
+    from .search_index import sync
+
+    if not db.exists():
+        print(f"no warehouse at {db}", file=sys.stderr)
+        return 1
+    con = warehouse.connect(db)
+    try:
+        report = sync(con, db)
+        con.execute("CHECKPOINT")
+    finally:
+        con.close()
+    print(f"search index: {report.added:,} articles indexed, {report.removed:,} removed in {report.seconds:,.1f} s"
+          + (" (rebuilt: it had another layout)" if report.rebuilt else ""))
+    return 0
 
 
 if __name__ == "__main__":

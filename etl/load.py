@@ -31,7 +31,7 @@ from .exports import TABLE_SUFFIXES, ExportError, TableOptions, read_table
 from .features import MODELS
 from .page_parser import PageParseError
 from .records import META_SUFFIX, ArticleBundle, RowRejected, bundle_from_page, bundle_from_row, read_meta
-from . import registry, rollups
+from . import registry, rollups, search_index
 from .stories import assign_stories
 
 PAGE_SUFFIXES = {".txt"}
@@ -580,6 +580,7 @@ def _write_report(db, report: LoadReport, paths: list[str], started_at: datetime
         # Always: an edited entity_overrides.csv takes effect on the next load even with nothing new.
         registry.build(con)
         rollups.rebuild(con)
+        search_index.sync(con, warehouse.db_path(db))
         con.execute("CHECKPOINT")
     finally:
         con.close()
