@@ -41,13 +41,18 @@ class Filters:
     measure: str = "count"   # count, or share: per cent of all items of the period (same outlets, same sources)
     top: int = 10
     undated: bool = False    # articles without a publish date are included in tables and totals
+    page: tuple = ()         # the page's own settings, as (name, value) pairs: search queries, the profiled actor...
+
+    def setting(self, name: str, default=None):
+        return dict(self.page).get(name, default)
 
 
 class WarehouseBusy(RuntimeError):
     """A load holds the write lock on the warehouse file."""
 
 
-def _query(db: str | Path, sql: str, params: list | None = None) -> pd.DataFrame:
+def _query(db: str | Path, sql: str, params: list | None = None, tables: dict | None = None) -> pd.DataFrame:
+    """Run one read-only query; `tables` are Arrow tables (or DataFrames) it may read by name."""
     try:
         con = duckdb.connect(str(db), read_only=True)
     except duckdb.IOException as exc:
@@ -55,6 +60,8 @@ def _query(db: str | Path, sql: str, params: list | None = None) -> pd.DataFrame
             raise WarehouseBusy(str(exc)) from exc
         raise
     try:
+        for name, table in (tables or {}).items():
+            con.register(name, table)
         return con.execute(sql, params or []).df()
     finally:
         con.close()
@@ -531,3 +538,46 @@ def default_range(ov: dict) -> tuple[date, date] | None:
     if ov.get("first") is None:
         return None
     return (ov["default_first"] or ov["first"], ov["last"])
+
+
+def entity_totals(db: str | Path, f: Filters, kinds: tuple[str, ...], limit: int | None = None) -> pd.DataFrame:
+    """Per entity of `kinds`: how many of the selected items mention it over the whole range (entity,
+    kind, entity_code, region, items), most first. From the rollup without actors, else counted."""
+    if not f.actors and f.count == "articles":
+        where, params = _mention_clauses(f, alias="d")
+        sql = f"""
+            WITH totals AS (
+                SELECT d.entity_id, sum(d.items) AS items
+                FROM daily_entities AS d
+                WHERE d.source IN (SELECT unnest(?)) AND d.kind IN (SELECT unnest(?)) AND {where}
+                GROUP BY ALL
+            )"""
+        params = [list(f.sources), list(kinds)] + params
+    else:
+        units, p1 = _units_cte(f, kinds=kinds)
+        selected, p2 = _selected_cte(f) if f.actors else ("selected AS (SELECT NULL AS unit_id WHERE FALSE)", [])
+        restrict = "JOIN selected AS s USING (unit_id)" if f.actors else ""
+        sql = f"""
+            WITH {units}, {selected},
+            totals AS (
+                SELECT u.entity_id, count(DISTINCT u.unit_id) AS items
+                FROM units AS u {restrict}
+                GROUP BY ALL
+            )"""
+        params = p1 + p2
+    return _query(db, sql + f"""
+        SELECT e.entity, e.kind, e.entity_code, e.region, t.items
+        FROM totals AS t JOIN entities AS e USING (entity_id)
+        ORDER BY t.items DESC, e.entity
+        {'LIMIT ' + str(int(limit)) if limit else ''}
+    """, params)
+
+
+def periods_sql(interval: str) -> str:
+    """periods: every period from the bounds CTE's first_day to last_day (a chart's x axis, zero-filled)."""
+    return f"""periods AS (
+            SELECT CAST(p AS DATE) AS period
+            FROM bounds,
+                 range(CAST(date_trunc('{interval}', first_day) AS TIMESTAMP),
+                       CAST(last_day AS TIMESTAMP) + INTERVAL 1 DAY, INTERVAL 1 {interval}) AS r(p)
+        )"""

@@ -113,6 +113,7 @@ def sync(con: duckdb.DuckDBPyConnection, db: str | Path) -> SyncReport:
             for article_id, title, body in batch:
                 doc = tantivy.Document()
                 doc.add_text("id", article_id)
+                doc.add_unsigned("key", search.article_key(article_id))
                 doc.add_text("text", search.document_text(title, body))
                 writer.add_document(doc)
             report.added += len(batch)

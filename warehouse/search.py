@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Union
 
 INDEX_SUFFIX = ".search"
-LAYOUT = "media-monitor search index 1"   # bump when schema() changes: the next load rebuilds the index
+LAYOUT = "media-monitor search index 2"   # bump when schema() changes: the next load rebuilds the index
 LAYOUT_FILE = "LAYOUT"
 MAX_EXPANSION = 2000        # terms a prefix* may expand to; more and the query is refused as too broad
 MAX_TOKEN_BYTES = 40        # tantivy's default tokenizer drops longer tokens
@@ -248,11 +248,22 @@ def schema():
     import tantivy
 
     builder = tantivy.SchemaBuilder()
-    # id: the article_id, a raw term (for deleting a replaced article) and a fast column (matches
-    # come back as ids, sorted by it, with no stored document read).
-    builder.add_text_field("id", tokenizer_name="raw", fast=True, stored=False)
+    # id: the article_id as a raw term, to delete a replaced article by. key: the same 16 hex digits
+    # as a number in a fast column: matches come back as keys, sorted by it, with no stored document
+    # read (ordering by the text column instead took 2.9 s for 208k matches at 1M; this, 0.05 s).
+    builder.add_text_field("id", tokenizer_name="raw", stored=False)
+    builder.add_unsigned_field("key", fast=True, indexed=False)
     builder.add_text_field("text", stored=False)   # headline and body, default tokenizer, positions
     return builder.build()
+
+
+def article_key(article_id: str) -> int:
+    """An article_id (16 hex digits, etl/records.py) as the index's number."""
+    return int(article_id, 16)
+
+
+def article_id_of(key: int) -> str:
+    return f"{key:016x}"
 
 
 def document_text(title: str | None, body: str | None) -> str:
@@ -378,5 +389,5 @@ def search(index, text: str, word_forms: bool = False) -> Matches:
     if not searcher.num_docs:
         return Matches(text, expanded, [])
     hits = searcher.search(to_tantivy(expanded, index.schema), limit=searcher.num_docs, count=False,
-                           order_by_field="id").hits
-    return Matches(text, expanded, [key for key, _ in hits])
+                           order_by_field="key").hits
+    return Matches(text, expanded, [article_id_of(key) for key, _ in hits])
