@@ -6,6 +6,7 @@ at 1M articles; one figure of three panels: 2.2-2.9 s; docs/performance.md).
 """
 from __future__ import annotations
 
+import pandas as pd
 import plotly.graph_objects as go
 from plotly.colors import qualitative
 from plotly.subplots import make_subplots
@@ -56,4 +57,23 @@ def charts_figure(charts: list[tuple[str, Chart]], unit: str, share: bool) -> go
         top_of_panel = fig.layout["yaxis" if row == 1 else f"yaxis{row}"].domain[1]
         fig.layout[legend] = dict(y=top_of_panel, yanchor="top", x=1.01, xanchor="left", font=dict(size=11))
     fig.update_layout(height=PANEL_HEIGHT * n + 40, margin=dict(l=10, r=10, t=40, b=10), barmode="group")
+    return fig
+
+
+def series_figure(series: pd.DataFrame, unit: str, share: bool, title: str, height: int = 380) -> go.Figure:
+    """Several series (rows of period, series, items, share) as lines on one chart."""
+    y = "share" if share else "items"
+    fig = go.Figure()
+    periods = series["period"].nunique() if not series.empty else 0
+    for i, (name, part) in enumerate(series.groupby("series", sort=False)):
+        hover = f"{name}<br>%{{x|%Y-%m-%d}}: %{{y:,{'.2f' if share else 'd'}}}{'%' if share else ''}<extra></extra>"
+        if periods < 3:
+            fig.add_trace(go.Bar(x=part["period"], y=part[y], name=name, marker_color=PALETTE[i % len(PALETTE)],
+                                 hovertemplate=hover))
+        else:
+            fig.add_trace(go.Scatter(x=part["period"], y=part[y], name=name, mode="lines+markers" if periods <= 60 else "lines",
+                                     line=dict(color=PALETTE[i % len(PALETTE)]), hovertemplate=hover))
+    fig.update_layout(title=title, height=height, margin=dict(l=10, r=10, t=50, b=10), barmode="group",
+                      legend=dict(orientation="h", y=-0.15), xaxis=dict(type="date", tickformat="%Y-%m-%d"))
+    fig.update_yaxes(ticksuffix="%" if share else "", rangemode="tozero", tickformat=None if share else ",d")
     return fig

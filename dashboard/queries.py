@@ -227,19 +227,19 @@ def _units_cte(f: Filters, dated_only: bool = True, kinds: tuple[str, ...] | Non
     parts, all_params = [], []
     if "article" in f.sources:
         parts.append(f"""
-            SELECT m.event_date, m.kind, m.entity, m.entity_id, m.entity_code, m.article_id, {article_unit} AS unit_id
+            SELECT m.event_date, m.outlet, m.kind, m.entity, m.entity_id, m.entity_code, m.article_id, {article_unit} AS unit_id
             FROM mentions AS m
             WHERE m.part <> 'trending' AND {where}""")
         all_params += params
     if "trending" in f.sources:
         parts.append(f"""
-            SELECT m.event_date, m.kind, m.entity, m.entity_id, m.entity_code, m.article_id, t.trending_item_id AS unit_id
+            SELECT m.event_date, m.outlet, m.kind, m.entity, m.entity_id, m.entity_code, m.article_id, t.trending_item_id AS unit_id
             FROM mentions AS m
             JOIN trending_entries AS t ON t.article_id = m.article_id AND t.rank = m.trending_rank
             WHERE m.part = 'trending' AND {where}""")
         all_params += params
     if not parts:
-        parts.append("SELECT NULL::DATE, NULL, NULL, NULL::BIGINT, NULL, NULL, NULL WHERE FALSE")
+        parts.append("SELECT NULL::DATE, NULL, NULL, NULL, NULL::BIGINT, NULL, NULL, NULL WHERE FALSE")
     return "units AS (" + "\n            UNION ALL".join(parts) + "\n        )", all_params
 
 
@@ -256,7 +256,7 @@ def _selected_cte(f: Filters, dated_only: bool = True) -> tuple[str, list]:
         {units.replace("units AS (", "actor_units AS (", 1)},
         selected AS MATERIALIZED (
             -- materialised: planned inline, DuckDB built its hash table on the 11M mentions side (1.2 s at 1M)
-            SELECT DISTINCT unit_id FROM actor_units WHERE entity_id IN (SELECT entity_id FROM chosen)
+            SELECT DISTINCT unit_id, event_date, outlet FROM actor_units WHERE entity_id IN (SELECT entity_id FROM chosen)
         )""", [list(f.actors)] + params
 
 

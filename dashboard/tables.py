@@ -44,3 +44,31 @@ def articles_html(articles: pd.DataFrame) -> str:
     )
     return (f'<table class="articles" style="width:100%;border-collapse:collapse;font-size:0.9rem">'
             f"<thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>")
+
+
+def search_results_html(rows: pd.DataFrame) -> str:
+    """Search results: date, outlet, and the linked title above its matching passage (`passage` is
+    HTML already: escaped text with the matched words in <mark>)."""
+    head = "".join(f'<th style="{_CELL}">{h}</th>' for h in ("Date", "Outlet", "Title and matching passage"))
+    body = "".join(
+        f'<tr><td style="{_CELL};white-space:nowrap">{_day(r.date)}</td>'
+        f'<td style="{_CELL}">{_text(r.outlet)}</td>'
+        f'<td style="{_CELL}" class="title">{_title(r.title, r.url)}<br><small class="passage">{r.passage}</small></td></tr>'
+        for r in rows.itertuples()
+    )
+    return (f'<table class="articles search" style="width:100%;border-collapse:collapse;font-size:0.9rem">'
+            f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")
+
+
+def evidence_html(rows: pd.DataFrame) -> str:
+    """Sentences that mention an actor (date, outlet, sentence as marked HTML, linked title)."""
+    head = "".join(f'<th style="{_CELL}">{h}</th>' for h in ("Date", "Outlet", "Sentence", "Article"))
+    body = "".join(
+        f'<tr><td style="{_CELL};white-space:nowrap">{_day(r.date)}</td>'
+        f'<td style="{_CELL}">{_text(r.outlet)}</td>'
+        f'<td style="{_CELL}" class="sentence">{r.marked}</td>'
+        f'<td style="{_CELL}" class="title">{_title(r.title, r.url)}</td></tr>'
+        for r in rows.itertuples()
+    )
+    return (f'<table class="articles evidence" style="width:100%;border-collapse:collapse;font-size:0.9rem">'
+            f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")

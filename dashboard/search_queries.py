@@ -1,0 +1,262 @@
+"""Queries of the Search and Compare pages: matches from the search index (warehouse/search.py) in,
+DataFrames out. Matches are article ids; the sidebar's filters (dates, outlets, actors, articles or
+stories) are applied to them here, in DuckDB. Search covers article text (headline and body), not
+the trending sidebar.
+"""
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import replace
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+
+from dashboard.queries import (
+    ACTOR_KINDS, INTERVALS, Filters, _article_ids_cte, _period_totals_sql, _query, _units_cte,
+    auto_interval, periods_sql,
+)
+
+SERIES_COLUMNS = ["period", "series", "items", "all_items", "share"]
+DOWNLOAD_LIMIT = 50_000
+WORD_SAMPLE = 1000      # newest matching articles whose words are counted (as Media Cloud samples)
+STOPWORDS_FILE = Path(__file__).resolve().parent / "data" / "stopwords.txt"
+
+
+def _matches_table(labelled: list[tuple[str, list[str]]]) -> pa.Table:
+    series, ids = [], []
+    for label, found in labelled:
+        series.extend([label] * len(found))
+        ids.extend(found)
+    return pa.table({"series": pa.array(series, pa.string()), "article_id": pa.array(ids, pa.string())})
+
+
+def _hits_sql(f: Filters) -> tuple[str, list]:
+    """hits: (series, article_id, unit_id, day) of every match that passes the sidebar's filters."""
+    g = replace(f, sources=("article",))
+    cte, params = _article_ids_cte(g)
+    unit = "coalesce(a.story_id, a.article_id)" if f.count == "stories" else "a.article_id"
+    return f"""{cte},
+        hits AS MATERIALIZED (
+            SELECT m.series, a.article_id, {unit} AS unit_id, a.published_date AS day
+            FROM matched AS m
+            JOIN articles AS a USING (article_id)
+            SEMI JOIN article_ids USING (article_id)
+        )""", params
+
+
+def _interval(f: Filters) -> str:
+    return f.interval if f.interval in INTERVALS else auto_interval(f.start, f.end)
+
+
+def series_over_time(db: str | Path, f: Filters, labelled: list[tuple[str, list[str]]]) -> pd.DataFrame:
+    """Per period and series (a query and its matching article ids): matching articles (or stories)
+    that pass the filters, all articles of the period (same outlets) and the share in per cent;
+    every period of the range present, 0 where none."""
+    interval = _interval(f)
+    hits, params = _hits_sql(f)
+    totals, p2 = _period_totals_sql(replace(f, sources=("article",)), interval)
+    labels = pa.table({"series": pa.array([label for label, _ in labelled], pa.string()),
+                       "position": pa.array(list(range(len(labelled))), pa.int64())})
+    df = _query(db, f"""
+        WITH {hits},
+        counts AS (
+            SELECT series, CAST(date_trunc('{interval}', day) AS DATE) AS period, count(DISTINCT unit_id) AS items
+            FROM hits WHERE day IS NOT NULL
+            GROUP BY ALL
+        ),
+        bounds AS (
+            SELECT coalesce(CAST(? AS DATE), (SELECT min(day) FROM hits)) AS first_day,
+                   coalesce(CAST(? AS DATE), (SELECT max(day) FROM hits)) AS last_day
+        ),
+        {periods_sql(interval)},
+        {totals}
+        SELECT p.period, l.series, coalesce(c.items, 0) AS items, coalesce(t.all_items, 0) AS all_items,
+               round(100.0 * coalesce(c.items, 0) / nullif(t.all_items, 0), 3) AS share
+        FROM periods AS p
+        CROSS JOIN labels AS l
+        LEFT JOIN counts AS c ON c.period = p.period AND c.series = l.series
+        LEFT JOIN period_totals AS t ON t.period = p.period
+        ORDER BY l.position, p.period
+    """, params + [f.start, f.end] + p2, tables={"matched": _matches_table(labelled), "labels": labels})
+    return _typed(df)
+
+
+def _typed(df: pd.DataFrame) -> pd.DataFrame:
+    df = df[SERIES_COLUMNS].reset_index(drop=True)
+    df["items"] = df["items"].astype("int64")
+    df["all_items"] = df["all_items"].astype("int64")
+    df["share"] = df["share"].astype("float64").fillna(0.0)
+    return df
+
+
+def actor_series(db: str | Path, f: Filters, actors: tuple[str, ...]) -> pd.DataFrame:
+    """Per period and actor, each actor its own series (not OR-ed as the sidebar's filter does): the
+    items (articles, stories or trending items, as the filters say) that mention it."""
+    interval = _interval(f)
+    g = replace(f, actors=())
+    units, params = _units_cte(g, kinds=ACTOR_KINDS)
+    totals, p2 = _period_totals_sql(g, interval)
+    labels = pa.table({"series": pa.array(list(actors), pa.string()),
+                       "position": pa.array(list(range(len(actors))), pa.int64())})
+    df = _query(db, f"""
+        WITH chosen AS (
+            SELECT e.entity_id, l.series
+            FROM entities AS e JOIN labels AS l ON l.series = e.entity
+            WHERE e.kind IN ('person', 'organization')
+        ),
+        {units},
+        counts AS (
+            SELECT c.series, CAST(date_trunc('{interval}', u.event_date) AS DATE) AS period,
+                   count(DISTINCT u.unit_id) AS items
+            FROM units AS u JOIN chosen AS c USING (entity_id)
+            GROUP BY ALL
+        ),
+        bounds AS (
+            SELECT coalesce(CAST(? AS DATE), (SELECT min(period) FROM counts)) AS first_day,
+                   coalesce(CAST(? AS DATE), (SELECT max(period) FROM counts)) AS last_day
+        ),
+        {periods_sql(interval)},
+        {totals}
+        SELECT p.period, l.series, coalesce(c.items, 0) AS items, coalesce(t.all_items, 0) AS all_items,
+               round(100.0 * coalesce(c.items, 0) / nullif(t.all_items, 0), 3) AS share
+        FROM periods AS p
+        CROSS JOIN labels AS l
+        LEFT JOIN counts AS c ON c.period = p.period AND c.series = l.series
+        LEFT JOIN period_totals AS t ON t.period = p.period
+        ORDER BY l.position, p.period
+    """, params + [f.start, f.end] + p2, tables={"labels": labels})
+    return _typed(df)
+
+
+def top_entities(db: str | Path, f: Filters, labelled: list[tuple[str, list[str]]], limit: int = 15) -> pd.DataFrame:
+    """Per series and kind (person, organization, country, topic): the entities mentioned in most
+    matching articles (series, kind, entity, entity_code, items, share of the series' matches)."""
+    hits, params = _hits_sql(f)
+    return _query(db, f"""
+        WITH {hits},
+        per_series AS (SELECT series, count(DISTINCT unit_id) AS matches FROM hits GROUP BY series),
+        counted AS (
+            SELECT h.series, m.kind, m.entity_id, any_value(m.entity) AS entity,
+                   any_value(m.entity_code) AS entity_code, count(DISTINCT h.unit_id) AS items
+            FROM hits AS h
+            JOIN mentions AS m ON m.article_id = h.article_id AND m.part <> 'trending'
+            WHERE m.kind IN ('person', 'organization', 'country', 'topic')
+            GROUP BY h.series, m.kind, m.entity_id
+        ),
+        ranked AS (
+            SELECT *, row_number() OVER (PARTITION BY series, kind ORDER BY items DESC, entity) AS rank
+            FROM counted
+        )
+        SELECT r.series, r.kind, r.entity, r.entity_code, r.items,
+               round(100.0 * r.items / nullif(s.matches, 0), 2) AS share_of_matches
+        FROM ranked AS r JOIN per_series AS s USING (series)
+        WHERE r.rank <= ?
+        ORDER BY r.series, r.kind, r.items DESC, r.entity
+    """, params + [limit], tables={"matched": _matches_table(labelled)})
+
+
+@lru_cache(maxsize=1)
+def stopwords() -> frozenset[str]:
+    """Indonesian stopwords: PySastrawi's list and the project's additions (dashboard/data/stopwords.txt)."""
+    from Sastrawi.StopWordRemover.StopWordRemoverFactory import StopWordRemoverFactory
+
+    words = set(StopWordRemoverFactory().get_stop_words())
+    for line in STOPWORDS_FILE.read_text(encoding="utf-8").splitlines():
+        line = line.split("#", 1)[0].strip().lower()
+        if line:
+            words.add(line)
+    return frozenset(words)
+
+
+def top_words(db: str | Path, f: Filters, labelled: list[tuple[str, list[str]]], limit: int = 30,
+              sample: int = WORD_SAMPLE) -> pd.DataFrame:
+    """Per series: the words in most of its newest `sample` matching articles (headline and body),
+    stopwords, numbers and one- or two-letter words left out (series, word, articles, share of the
+    sample in per cent, sample)."""
+    hits, params = _hits_sql(f)
+    return _query(db, f"""
+        WITH {hits},
+        sampled AS (
+            SELECT series, article_id FROM (
+                SELECT series, article_id,
+                       row_number() OVER (PARTITION BY series ORDER BY day DESC NULLS LAST, article_id) AS n
+                FROM hits)
+            WHERE n <= ?
+        ),
+        sizes AS (SELECT series, count(*) AS sample FROM sampled GROUP BY series),
+        words AS (
+            SELECT DISTINCT s.series, s.article_id,
+                   unnest(regexp_split_to_array(lower(coalesce(a.title, '') || ' ' || coalesce(a.body, '')),
+                                                '[^\\p{{L}}]+')) AS word
+            FROM sampled AS s JOIN articles AS a USING (article_id)
+        ),
+        counted AS (
+            SELECT series, word, count(*) AS articles
+            FROM words
+            WHERE length(word) > 2 AND word NOT IN (SELECT unnest(?))
+            GROUP BY series, word
+        ),
+        ranked AS (
+            SELECT *, row_number() OVER (PARTITION BY series ORDER BY articles DESC, word) AS rank FROM counted
+        )
+        SELECT r.series, r.word, r.articles, round(100.0 * r.articles / z.sample, 1) AS share_of_sample, z.sample
+        FROM ranked AS r JOIN sizes AS z USING (series)
+        WHERE r.rank <= ?
+        ORDER BY r.series, r.articles DESC, r.word
+    """, params + [sample, sorted(stopwords()), limit], tables={"matched": _matches_table(labelled)})
+
+
+def sample_articles(db: str | Path, f: Filters, ids: list[str], limit: int = 20, offset: int = 0) -> tuple[pd.DataFrame, int]:
+    """The newest matching articles that pass the filters (date, outlet, title, url, body) and how
+    many pass in all."""
+    hits, params = _hits_sql(f)
+    df = _query(db, f"""
+        WITH {hits},
+        total AS (SELECT count(*) AS n FROM hits)
+        SELECT a.published_date AS date, a.outlet, a.title, a.url, a.body, a.article_id, (SELECT n FROM total) AS total
+        FROM hits AS h JOIN articles AS a USING (article_id)
+        ORDER BY date DESC NULLS LAST, a.title, a.article_id
+        LIMIT ? OFFSET ?
+    """, params + [limit, offset], tables={"matched": _matches_table([("q", ids)])})
+    total = int(df["total"].iloc[0]) if len(df) else 0
+    return df.drop(columns=["total"]), total
+
+
+def matching_article_rows(db: str | Path, f: Filters, ids: list[str], limit: int) -> pd.DataFrame:
+    """The download of a search's articles: date, outlet, title, url, article_id, newest first."""
+    df, _ = sample_articles(db, f, ids, limit=limit)
+    return df.drop(columns=["body"])
+
+
+_SENTENCE = re.compile(r"[^.!?\n]+[.!?]?")
+
+
+def passage(text: str, words: list[str], width: int = 300) -> str:
+    """The first sentence of `text` holding one of `words` (index words or phrases), as HTML with
+    the words marked; the text's start when none is found."""
+    text = text or ""
+    if not words:
+        return html.escape(text[:width])
+    alternatives = sorted({w for w in words if w}, key=len, reverse=True)
+    pattern = re.compile(r"(?<![^\W_])(" + "|".join(
+        r"[^\w]+".join(re.escape(part) for part in w.split()) for w in alternatives) + r")(?![^\W_])",
+        re.IGNORECASE)
+    for m in _SENTENCE.finditer(text):
+        sentence = m.group(0).strip()
+        if pattern.search(sentence):
+            if len(sentence) > width:
+                hit = pattern.search(sentence)
+                start = max(0, hit.start() - width // 3)
+                sentence = ("…" if start else "") + sentence[start:start + width] + "…"
+            out, last = [], 0
+            for hit in pattern.finditer(sentence):
+                out.append(html.escape(sentence[last:hit.start()]))
+                out.append(f"<mark>{html.escape(hit.group(0))}</mark>")
+                last = hit.end()
+            out.append(html.escape(sentence[last:]))
+            return "".join(out)
+    return html.escape(text[:width])

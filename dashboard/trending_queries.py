@@ -1,0 +1,77 @@
+"""Queries of the Trending page: each outlet's "Berita Trending" sidebar over time (warehouse/views.sql:
+trending_items), and what is trending against what the articles cover."""
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import pandas as pd
+
+from dashboard.queries import Filters, _query, _range_clauses
+
+
+def outlets(db: str | Path) -> pd.DataFrame:
+    """Outlets with a trending sidebar (outlet, trending items, days), most items first."""
+    return _query(db, """
+        SELECT outlet, count(*) AS items, count(DISTINCT observed_date) AS days
+        FROM trending_items WHERE outlet IS NOT NULL AND observed_date IS NOT NULL
+        GROUP BY outlet ORDER BY items DESC, outlet
+    """)
+
+
+def trajectories(db: str | Path, f: Filters, outlet: str, top: int = 10) -> pd.DataFrame:
+    """The outlet's `top` headlines of the range that stayed the most days, with their best rank on
+    each day they were seen (day, headline, rank, pages, days)."""
+    clauses, params = _range_clauses(replace(f, outlets=()), "observed_date", "outlet", dated=True)
+    where = " AND ".join(clauses) or "TRUE"
+    return _query(db, f"""
+        WITH seen AS (
+            SELECT observed_date AS day, headline_key, headline, best_rank, pages
+            FROM trending_items
+            WHERE outlet = ? AND {where}
+        ),
+        longest AS (
+            SELECT headline_key, count(DISTINCT day) AS days, min(best_rank) AS top_rank, mode(headline) AS headline
+            FROM seen GROUP BY headline_key
+            ORDER BY days DESC, top_rank, headline_key
+            LIMIT ?
+        )
+        SELECT s.day, l.headline, min(s.best_rank) AS rank, sum(s.pages) AS pages, l.days
+        FROM seen AS s JOIN longest AS l USING (headline_key)
+        GROUP BY s.day, l.headline, l.days
+        ORDER BY l.days DESC, l.headline, s.day
+    """, [outlet] + params + [top])
+
+
+def gap(db: str | Path, f: Filters, kinds: tuple[str, ...] = ("person", "organization", "country"),
+        min_items: int = 3) -> pd.DataFrame:
+    """Per entity of `kinds` seen in at least `min_items` items: its trending items and articles over
+    the range, each as a share of all trending items and all articles (same dates and outlets), and
+    the gap between the two shares in points (positive: more trending than covered)."""
+    clauses, params = _range_clauses(f, "event_date", "outlet", dated=True)
+    where = " AND ".join(clauses) or "TRUE"
+    return _query(db, f"""
+        WITH per_entity AS (
+            SELECT entity_id, any_value(kind) AS kind, any_value(entity) AS entity,
+                   sum(items) FILTER (WHERE source = 'trending') AS trending_items,
+                   sum(items) FILTER (WHERE source = 'article') AS articles
+            FROM daily_entities
+            WHERE kind IN (SELECT unnest(?)) AND {where}
+            GROUP BY entity_id
+        ),
+        base AS (
+            SELECT sum(items) FILTER (WHERE source = 'trending') AS all_trending,
+                   sum(items) FILTER (WHERE source = 'article') AS all_articles
+            FROM daily_items WHERE {where}
+        )
+        SELECT kind, entity,
+               coalesce(trending_items, 0) AS trending_items,
+               round(100.0 * coalesce(trending_items, 0) / nullif(all_trending, 0), 3) AS trending_share,
+               coalesce(articles, 0) AS articles,
+               round(100.0 * coalesce(articles, 0) / nullif(all_articles, 0), 3) AS article_share,
+               round(100.0 * coalesce(trending_items, 0) / nullif(all_trending, 0)
+                     - 100.0 * coalesce(articles, 0) / nullif(all_articles, 0), 3) AS gap_points
+        FROM per_entity, base
+        WHERE coalesce(trending_items, 0) + coalesce(articles, 0) >= ?
+        ORDER BY gap_points DESC, entity
+    """, [list(kinds)] + params + params + [min_items])

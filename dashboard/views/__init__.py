@@ -1,0 +1,1 @@
+"""The dashboard's pages: each reads its own settings, then draws from cached loaders."""

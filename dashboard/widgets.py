@@ -1,0 +1,75 @@
+"""What every page shares: the filters in words, counts in words, and downloads that are what the
+screen shows (dashboard/downloads.py)."""
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass
+
+import streamlit as st
+
+from dashboard import queries
+from dashboard.downloads import CsvDownload, LatestView, attach_entry
+from dashboard.queries import Filters
+
+
+# Tests only: seconds each rerun waits after reading its filters, so that a browser test can click a
+# button of the previous run while the new one is still computing (what a slow warehouse does).
+RERUN_DELAY = float(os.environ.get("MEDIA_TEST_RERUN_DELAY") or 0)
+
+
+@dataclass
+class Context:
+    """What the app hands each page: the warehouse, its overview, the sidebar's filters."""
+    db: str
+    stamp: float
+    ov: dict
+    filters: Filters
+    view: LatestView
+
+    def ready(self, f: Filters) -> None:
+        """The page has read all its settings (`f`, with the page's own in f.page): downloads of this
+        run are built from them from now on."""
+        self.view.filters_read(f)
+        if RERUN_DELAY:
+            time.sleep(RERUN_DELAY)
+
+
+def _plural(n: int, noun: str) -> str:
+    return f"{n:,} {noun}{'' if n == 1 else 's'}"
+
+
+def _latest_view() -> LatestView:
+    if "_latest_view" not in st.session_state:
+        st.session_state["_latest_view"] = LatestView()
+    return st.session_state["_latest_view"]
+
+
+def describe(f: Filters) -> str:
+    bits = []
+    if f.actors:
+        bits.append("mentioning " + ", ".join(f.actors))
+    if f.start:
+        bits.append(f"from {f.start:%Y-%m-%d} to {(f.end or f.start):%Y-%m-%d}")
+    if f.undated:
+        bits.append("(and undated articles)")
+    bits.append("in " + " and ".join(queries.SOURCES[s].lower() for s in f.sources))
+    if f.outlets:
+        bits.append("from " + ", ".join(f.outlets))
+    return " ".join(bits)
+
+
+def _unit(f: Filters) -> str:
+    if f.sources == ("trending",):
+        return "trending items"
+    if f.sources == ("article",):
+        return "stories" if f.count == "stories" else "articles"
+    return "items"
+
+
+def download(label: str, key: str, view: LatestView, f: Filters, make, name) -> None:
+    dl = CsvDownload(view=view, filters=f, make=make, name=name)
+    st.download_button(label, data=dl, file_name=name(f), mime="text/csv", key=key, on_click="ignore")
+    attach_entry(dl)
+
+
