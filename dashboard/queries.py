@@ -547,7 +547,7 @@ def entity_totals(db: str | Path, f: Filters, kinds: tuple[str, ...], limit: int
         where, params = _mention_clauses(f, alias="d")
         sql = f"""
             WITH totals AS (
-                SELECT d.entity_id, sum(d.items) AS items
+                SELECT d.entity_id, CAST(sum(d.items) AS BIGINT) AS items
                 FROM daily_entities AS d
                 WHERE d.source IN (SELECT unnest(?)) AND d.kind IN (SELECT unnest(?)) AND {where}
                 GROUP BY ALL

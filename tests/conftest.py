@@ -37,3 +37,15 @@ def needs_corpus():
 
 def needs_exports():
     return _corpus_test(CORPUS_EXPORTS, "../shared/corpus/exports is not beside this checkout")
+
+
+@pytest.fixture(scope="session")
+def corpus_warehouse(tmp_path_factory) -> Path:
+    """All of ../shared/corpus (pages and exports) loaded once per test session."""
+    from etl.load import load_paths
+
+    if not (SHARED / "corpus" / "pages").is_dir():
+        pytest.skip("../shared/corpus is not beside this checkout")
+    db = tmp_path_factory.mktemp("corpus") / "media.duckdb"
+    load_paths([SHARED / "corpus"], db=db, progress=False)
+    return db

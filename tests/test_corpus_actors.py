@@ -5,8 +5,6 @@ from __future__ import annotations
 import duckdb
 import pytest
 
-from etl.load import load_paths
-
 from .conftest import SHARED
 
 CORPUS = SHARED / "corpus"
@@ -19,10 +17,8 @@ NOT_ACTORS = ["Whatsapp Channel Republika", "Premier League", "Hoegeng Awards", 
 
 
 @pytest.fixture(scope="module")
-def corpus_path(tmp_path_factory):
-    db = tmp_path_factory.mktemp("corpus") / "media.duckdb"
-    load_paths([CORPUS], db=db, progress=False)
-    return db
+def corpus_path(corpus_warehouse):
+    return corpus_warehouse
 
 
 @pytest.fixture(scope="module")

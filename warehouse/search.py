@@ -11,8 +11,9 @@ brackets and `prefix*`. Words next to each other must all match (AND). Words are
 the index splits text: runs of letters and digits, lower-cased (`Covid-19` is the phrase
 "covid 19"). With word forms on, a word also finds its Indonesian affixed forms (`korupsi` finds
 `dikorupsi`, `korupsinya`, `mengorupsi`): the forms the index holds that PySastrawi stems to the same
-root. The same parsed query compiles to a tantivy query and to a plain SQL expression; tests check
-that both find the same articles.
+root, or that our affix rules generate from a root of five letters or more. The same parsed query
+compiles to a tantivy query and to a plain SQL expression; tests check that both find the same
+articles.
 """
 from __future__ import annotations
 
@@ -27,6 +28,7 @@ INDEX_SUFFIX = ".search"
 LAYOUT = "media-monitor search index 2"   # bump when schema() changes: the next load rebuilds the index
 LAYOUT_FILE = "LAYOUT"
 MAX_EXPANSION = 2000        # terms a prefix* may expand to; more and the query is refused as too broad
+MIN_GENERATED_ROOT = 5     # see expand(): roots this long take every generated form the index holds
 MAX_TOKEN_BYTES = 40        # tantivy's default tokenizer drops longer tokens
 
 
@@ -290,7 +292,11 @@ def expand(node: Node, searcher, word_forms: bool = False) -> Node:
     if isinstance(node, Term) and word_forms and node.word.isalpha() and len(node.word) >= 3:
         root = stem(node.word)
         found = [w for w in candidate_forms(root) if searcher.doc_freq("text", w)]
-        forms = sorted({w for w in found if w == node.word or stem(w) == root} | {node.word})
+        # PySastrawi alone misses some (it stems penegakan to tega); a form generated from a root of
+        # five letters or more is taken as it is, a shorter root's must also stem back to it (beban
+        # is no form of ban).
+        forms = sorted({w for w in found if w == node.word or len(root) >= MIN_GENERATED_ROOT or stem(w) == root}
+                       | {node.word})
         return AnyOf(tuple(forms), f"{node.word}~")
     if isinstance(node, And):
         return And(tuple(expand(i, searcher, word_forms) for i in node.items))
