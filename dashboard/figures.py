@@ -73,7 +73,7 @@ def series_figure(series: pd.DataFrame, unit: str, share: bool, title: str, heig
         else:
             fig.add_trace(go.Scatter(x=part["period"], y=part[y], name=name, mode="lines+markers" if periods <= 60 else "lines",
                                      line=dict(color=PALETTE[i % len(PALETTE)]), hovertemplate=hover))
-    fig.update_layout(title=title, height=height, margin=dict(l=10, r=10, t=50, b=10), barmode="group",
+    fig.update_layout(title=title, height=height, margin=dict(l=10, r=10, t=50, b=10), barmode="group", showlegend=True,
                       legend=dict(orientation="h", y=-0.15), xaxis=dict(type="date", tickformat="%Y-%m-%d"))
     fig.update_yaxes(ticksuffix="%" if share else "", rangemode="tozero", tickformat=None if share else ",d")
     return fig

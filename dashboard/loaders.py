@@ -117,6 +117,13 @@ def load_search_sample(db: str, stamp: float, f: Filters, text: str, word_forms:
 
 
 @st.cache_data(ttl=300, show_spinner=False)
+def load_volume(db: str, stamp: float, f: Filters) -> pd.DataFrame:
+    from dashboard import search_queries
+
+    return search_queries.volume(db, f)
+
+
+@st.cache_data(ttl=300, show_spinner=False)
 def load_actor_series(db: str, stamp: float, f: Filters, actors: tuple[str, ...]) -> pd.DataFrame:
     from dashboard import search_queries
 
