@@ -203,7 +203,7 @@ def main(db: str | None = None) -> None:
                      default=(url == "overview")) for module, title, url in PAGES],
             position="top",
         )
-        st.title(f"Indonesian media monitor · {nav.title}")
+        st.header(f"Indonesian media monitor · {nav.title}", divider="gray")
         f = sidebar_filters(db_str, file_stamp(path), ov)
         ctx_holder["ctx"] = Context(db=db_str, stamp=file_stamp(path), ov=ov, filters=f, view=view)
         nav.run()
