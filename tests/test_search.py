@@ -148,3 +148,14 @@ def test_search_finds_what_a_plain_sql_scan_finds_on_the_corpus(corpus_warehouse
         found = _find(corpus_warehouse, text, forms)
         assert found.ids, text
         assert set(found.ids) == _scan(corpus_warehouse, found.expanded), text
+
+
+def test_the_search_page_says_when_a_warehouse_has_no_index_yet(db_path):
+    from dashboard import loaders
+
+    load_paths([SEEDS], db=db_path, progress=False)
+    shutil.rmtree(search.index_path(db_path))
+    ids, expanded, error = loaders.load_search(str(db_path), 0.0, "interpol", False)
+    assert ids == [] and "python -m etl index" in error
+    ids, expanded, error = loaders.load_search(str(db_path), 1.0, "(interpol", False)
+    assert "python -m etl index" in error  # the index is missing before the query is read
