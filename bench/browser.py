@@ -61,6 +61,23 @@ def start_server(db: Path, log: Path) -> tuple[subprocess.Popen, str]:
             time.sleep(0.3)
 
 
+def block_external(context) -> list[str]:
+    """Abort every request of a Playwright browser context that leaves 127.0.0.1; the returned list
+    fills with their URLs (the dashboard must work with the network cut)."""
+    external: list[str] = []
+
+    def guard(route):
+        host = urlsplit(route.request.url).hostname or ""
+        if route.request.url.startswith(("data:", "blob:")) or host in {"127.0.0.1", "localhost"}:
+            route.continue_()
+        else:
+            external.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", guard)
+    return external
+
+
 def run_ended(page, timeout_ms: int = 120_000) -> None:
     """The script run is over: the status widget ("Running...") is gone and stays gone."""
     deadline = time.perf_counter() + timeout_ms / 1000
@@ -128,15 +145,7 @@ def main() -> int:
             for run in range(args.runs):
                 context = browser.new_context(accept_downloads=True, viewport={"width": 1400, "height": 1000})
 
-                def guard(route):
-                    host = urlsplit(route.request.url).hostname or ""
-                    if route.request.url.startswith(("data:", "blob:")) or host in {"127.0.0.1", "localhost"}:
-                        route.continue_()
-                    else:
-                        external.append(route.request.url)
-                        route.abort()
-
-                context.route("**/*", guard)
+                blocked = block_external(context)
                 page = context.new_page()
                 sidebar = page.locator("[data-testid='stSidebar']")
 
@@ -215,6 +224,7 @@ def main() -> int:
                     page.get_by_role("button", name="Download actors data (CSV)").click()
                 info.value.path()
                 results["download a chart"].append(time.perf_counter() - t)
+                external.extend(blocked)
                 context.close()
             browser.close()
     finally:

@@ -20,12 +20,11 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.browser import CHROMIUM, run_ended, start_server  # noqa: E402
+from bench.browser import CHROMIUM, block_external, run_ended, start_server  # noqa: E402
 
 QUERIES = [
     "korupsi AND (kpk OR kejaksaan)",
@@ -94,15 +93,7 @@ def browser_figures(db: Path, runs: int, warm: bool = False) -> None:
             for run in range(runs):
                 context = browser.new_context(viewport={"width": 1400, "height": 1000})
 
-                def guard(route):
-                    host = urlsplit(route.request.url).hostname or ""
-                    if route.request.url.startswith(("data:", "blob:")) or host in {"127.0.0.1", "localhost"}:
-                        route.continue_()
-                    else:
-                        external.append(route.request.url)
-                        route.abort()
-
-                context.route("**/*", guard)
+                blocked = block_external(context)
                 page = context.new_page()
                 page.goto(url + "/search")
                 page.get_by_text("How to write a query").wait_for(timeout=120_000)
@@ -139,6 +130,7 @@ def browser_figures(db: Path, runs: int, warm: bool = False) -> None:
                     arg=text, timeout=120_000, polling=20)
                 run_ended(page)
                 times.append((text, chart, time.perf_counter() - t - 0.15))  # run_ended's 0.15 s of quiet is not the user's wait
+                external.extend(blocked)
                 context.close()
             browser.close()
     finally:

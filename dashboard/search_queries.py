@@ -57,19 +57,28 @@ def series_over_time(db: str | Path, f: Filters, labelled: list[tuple[str, list[
     every period of the range present, 0 where none."""
     interval = _interval(f)
     hits, params = _hits_sql(f)
-    totals, p2 = _period_totals_sql(replace(f, sources=("article",)), interval)
-    labels = pa.table({"series": pa.array([label for label, _ in labelled], pa.string()),
-                       "position": pa.array(list(range(len(labelled))), pa.int64())})
-    df = _query(db, f"""
-        WITH {hits},
+    counts = f"""{hits},
         counts AS (
             SELECT series, CAST(date_trunc('{interval}', day) AS DATE) AS period, count(DISTINCT unit_id) AS items
             FROM hits WHERE day IS NOT NULL
             GROUP BY ALL
-        ),
+        )"""
+    return _series(db, f, replace(f, sources=("article",)), interval, counts, params,
+                   [label for label, _ in labelled], {"matched": _matches_table(labelled)})
+
+
+def _series(db: str | Path, f: Filters, base: Filters, interval: str, counts: str, params: list,
+            labels: list[str], tables: dict) -> pd.DataFrame:
+    """The rows of a chart of several series: `counts` (CTEs ending in counts(series, period, items))
+    zero-filled over every period of the range, with all items of each period (`base`'s sources and
+    outlets) and the share; series in the order of `labels`."""
+    totals, p2 = _period_totals_sql(base, interval)
+    order = pa.table({"series": pa.array(labels, pa.string()), "position": pa.array(list(range(len(labels))), pa.int64())})
+    df = _query(db, f"""
+        WITH {counts},
         bounds AS (
-            SELECT coalesce(CAST(? AS DATE), (SELECT min(day) FROM hits)) AS first_day,
-                   coalesce(CAST(? AS DATE), (SELECT max(day) FROM hits)) AS last_day
+            SELECT coalesce(CAST(? AS DATE), (SELECT min(period) FROM counts)) AS first_day,
+                   coalesce(CAST(? AS DATE), (SELECT max(period) FROM counts)) AS last_day
         ),
         {periods_sql(interval)},
         {totals}
@@ -80,7 +89,7 @@ def series_over_time(db: str | Path, f: Filters, labelled: list[tuple[str, list[
         LEFT JOIN counts AS c ON c.period = p.period AND c.series = l.series
         LEFT JOIN period_totals AS t ON t.period = p.period
         ORDER BY l.position, p.period
-    """, params + [f.start, f.end] + p2, tables={"matched": _matches_table(labelled), "labels": labels})
+    """, params + [f.start, f.end] + p2, tables={**tables, "labels": order})
     return _typed(df)
 
 
@@ -117,11 +126,7 @@ def actor_series(db: str | Path, f: Filters, actors: tuple[str, ...]) -> pd.Data
     interval = _interval(f)
     g = replace(f, actors=())
     units, params = _units_cte(g, kinds=ACTOR_KINDS)
-    totals, p2 = _period_totals_sql(g, interval)
-    labels = pa.table({"series": pa.array(list(actors), pa.string()),
-                       "position": pa.array(list(range(len(actors))), pa.int64())})
-    df = _query(db, f"""
-        WITH chosen AS (
+    counts = f"""chosen AS (
             SELECT e.entity_id, l.series
             FROM entities AS e JOIN labels AS l ON l.series = e.entity
             WHERE e.kind IN ('person', 'organization')
@@ -132,22 +137,8 @@ def actor_series(db: str | Path, f: Filters, actors: tuple[str, ...]) -> pd.Data
                    count(DISTINCT u.unit_id) AS items
             FROM units AS u JOIN chosen AS c USING (entity_id)
             GROUP BY ALL
-        ),
-        bounds AS (
-            SELECT coalesce(CAST(? AS DATE), (SELECT min(period) FROM counts)) AS first_day,
-                   coalesce(CAST(? AS DATE), (SELECT max(period) FROM counts)) AS last_day
-        ),
-        {periods_sql(interval)},
-        {totals}
-        SELECT p.period, l.series, coalesce(c.items, 0) AS items, coalesce(t.all_items, 0) AS all_items,
-               round(100.0 * coalesce(c.items, 0) / nullif(t.all_items, 0), 3) AS share
-        FROM periods AS p
-        CROSS JOIN labels AS l
-        LEFT JOIN counts AS c ON c.period = p.period AND c.series = l.series
-        LEFT JOIN period_totals AS t ON t.period = p.period
-        ORDER BY l.position, p.period
-    """, params + [f.start, f.end] + p2, tables={"labels": labels})
-    return _typed(df)
+        )"""
+    return _series(db, f, g, interval, counts, params, list(actors), {})
 
 
 def top_entities(db: str | Path, f: Filters, labelled: list[tuple[str, list[str]]], limit: int = 15) -> pd.DataFrame:

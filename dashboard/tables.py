@@ -33,36 +33,37 @@ def _title(title, url) -> str:
     return text
 
 
+def _table(headers: tuple[str, ...], body: str, cls: str) -> str:
+    head = "".join(f'<th style="{_CELL}">{h}</th>' for h in headers)
+    return (f'<table class="{cls}" style="width:100%;border-collapse:collapse;font-size:0.9rem">'
+            f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")
+
+
 def articles_html(articles: pd.DataFrame) -> str:
     """Rows of (date, outlet, title, url) as an HTML table: date, outlet, and the title linked to the article."""
-    head = "".join(f'<th style="{_CELL}">{h}</th>' for h in ("Date", "Outlet", "Title"))
     rows = "".join(
         f'<tr><td style="{_CELL};white-space:nowrap">{_day(r.date)}{_flag(getattr(r, "date_flag", None))}</td>'
         f'<td style="{_CELL}">{_text(r.outlet)}</td>'
         f'<td style="{_CELL}" class="title">{_title(r.title, r.url)}</td></tr>'
         for r in articles.itertuples()
     )
-    return (f'<table class="articles" style="width:100%;border-collapse:collapse;font-size:0.9rem">'
-            f"<thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>")
+    return _table(("Date", "Outlet", "Title"), rows, "articles")
 
 
 def search_results_html(rows: pd.DataFrame) -> str:
     """Search results: date, outlet, and the linked title above its matching passage (`passage` is
     HTML already: escaped text with the matched words in <mark>)."""
-    head = "".join(f'<th style="{_CELL}">{h}</th>' for h in ("Date", "Outlet", "Title and matching passage"))
     body = "".join(
         f'<tr><td style="{_CELL};white-space:nowrap">{_day(r.date)}</td>'
         f'<td style="{_CELL}">{_text(r.outlet)}</td>'
         f'<td style="{_CELL}" class="title">{_title(r.title, r.url)}<br><small class="passage">{r.passage}</small></td></tr>'
         for r in rows.itertuples()
     )
-    return (f'<table class="articles search" style="width:100%;border-collapse:collapse;font-size:0.9rem">'
-            f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")
+    return _table(("Date", "Outlet", "Title and matching passage"), body, "articles search")
 
 
 def evidence_html(rows: pd.DataFrame) -> str:
     """Sentences that mention an actor (date, outlet, sentence as marked HTML, linked title)."""
-    head = "".join(f'<th style="{_CELL}">{h}</th>' for h in ("Date", "Outlet", "Sentence", "Article"))
     body = "".join(
         f'<tr><td style="{_CELL};white-space:nowrap">{_day(r.date)}</td>'
         f'<td style="{_CELL}">{_text(r.outlet)}</td>'
@@ -70,5 +71,4 @@ def evidence_html(rows: pd.DataFrame) -> str:
         f'<td style="{_CELL}" class="title">{_title(r.title, r.url)}</td></tr>'
         for r in rows.itertuples()
     )
-    return (f'<table class="articles evidence" style="width:100%;border-collapse:collapse;font-size:0.9rem">'
-            f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")
+    return _table(("Date", "Outlet", "Sentence", "Article"), body, "articles evidence")

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from playwright.sync_api import sync_playwright
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench.browser import block_external  # noqa: E402
 
 # (file, path and query string, text that shows the page is drawn)
 PAGES = [
@@ -30,20 +32,12 @@ PAGES = [
 def main() -> int:
     base, out = sys.argv[1].rstrip("/"), Path(sys.argv[2])
     out.mkdir(parents=True, exist_ok=True)
-    external, problems = [], []
+    problems = []
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu"])
         context = browser.new_context(viewport={"width": 1280, "height": 1000})
 
-        def guard(route):
-            host = urlsplit(route.request.url).hostname or ""
-            if route.request.url.startswith(("data:", "blob:")) or host in {"127.0.0.1", "localhost"}:
-                route.continue_()
-            else:
-                external.append(route.request.url)
-                route.abort()
-
-        context.route("**/*", guard)
+        external = block_external(context)
         page = context.new_page()
         for name, path, ready in PAGES:
             page.goto(f"{base}/{path}")

@@ -14,11 +14,11 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import duckdb
 import pytest
 
+from bench.browser import block_external
 from dashboard import geometry
 
 from .conftest import ROOT
@@ -99,7 +99,6 @@ def slow_server(tmp_path_factory, dash_db):
 def browser_pages():
     """Open pages of the app in one headless Chromium; every request off 127.0.0.1 is blocked and
     recorded, and the test fails if there was one."""
-    external: list[str] = []
     opened = []
     with playwright_api.sync_playwright() as p:
         browser = p.chromium.launch(
@@ -110,15 +109,7 @@ def browser_pages():
         )
         context = browser.new_context(accept_downloads=True, viewport={"width": 1400, "height": 1000})
 
-        def guard(route):
-            host = urlsplit(route.request.url).hostname or ""
-            if route.request.url.startswith(("data:", "blob:")) or host in {"127.0.0.1", "localhost"}:
-                route.continue_()
-            else:
-                external.append(route.request.url)
-                route.abort()
-
-        context.route("**/*", guard)
+        external = block_external(context)
 
         def open_page(url: str, ready: str = "Matching articles"):
             pg = context.new_page()
