@@ -36,7 +36,7 @@ def trajectories(db: str | Path, f: Filters, outlet: str, top: int = 10) -> pd.D
             ORDER BY days DESC, top_rank, headline_key
             LIMIT ?
         )
-        SELECT s.day, l.headline, min(s.best_rank) AS rank, sum(s.pages) AS pages, l.days
+        SELECT s.day, l.headline, min(s.best_rank) AS rank, CAST(sum(s.pages) AS BIGINT) AS pages, l.days
         FROM seen AS s JOIN longest AS l USING (headline_key)
         GROUP BY s.day, l.headline, l.days
         ORDER BY l.days DESC, l.headline, s.day
@@ -75,3 +75,41 @@ def gap(db: str | Path, f: Filters, kinds: tuple[str, ...] = ("person", "organiz
         WHERE coalesce(trending_items, 0) + coalesce(articles, 0) >= ?
         ORDER BY gap_points DESC, entity
     """, [list(kinds)] + params + params + [min_items])
+
+
+def headlines(db: str | Path, f: Filters, outlet: str, limit: int = 200) -> tuple[pd.DataFrame, int]:
+    """The outlet's trending headlines of the range, most days first (headline, first and last seen,
+    days, pages, best rank, and the people, organisations and countries each names), and how many
+    there are in all."""
+    clauses, params = _range_clauses(replace(f, outlets=()), "observed_date", "outlet", dated=True)
+    where = " AND ".join(clauses) or "TRUE"
+    df = _query(db, f"""
+        WITH items AS (
+            SELECT * FROM trending_items WHERE outlet = ? AND {where}
+        ),
+        per_headline AS (
+            SELECT headline_key, mode(headline) AS headline, min(observed_date) AS first_seen,
+                   max(observed_date) AS last_seen, count(DISTINCT observed_date) AS days,
+                   CAST(sum(pages) AS BIGINT) AS pages, min(best_rank) AS best_rank
+            FROM items GROUP BY headline_key
+        ),
+        named AS (
+            -- what the extractor found in the headline, on any page it sat beside
+            SELECT t.headline_key,
+                   list(DISTINCT m.entity ORDER BY m.entity) FILTER (WHERE m.kind IN ('person', 'organization')) AS actors,
+                   list(DISTINCT m.entity ORDER BY m.entity) FILTER (WHERE m.kind = 'country') AS countries
+            FROM trending_entries AS t
+            JOIN mentions AS m ON m.article_id = t.article_id AND m.trending_rank = t.rank AND m.part = 'trending'
+            WHERE t.outlet = ? AND t.headline_key IN (SELECT headline_key FROM per_headline)
+            GROUP BY t.headline_key
+        )
+        SELECT h.headline, h.first_seen, h.last_seen, h.days, h.pages, h.best_rank,
+               array_to_string(coalesce(n.actors, []), '; ') AS actors,
+               array_to_string(coalesce(n.countries, []), '; ') AS countries,
+               count(*) OVER () AS total
+        FROM per_headline AS h LEFT JOIN named AS n USING (headline_key)
+        ORDER BY h.days DESC, h.pages DESC, h.last_seen DESC, h.headline
+        LIMIT ?
+    """, [outlet] + params + [outlet, limit])
+    total = int(df["total"].iloc[0]) if len(df) else 0
+    return df.drop(columns=["total"]), total

@@ -337,6 +337,8 @@ def test_trending_page_tracks_an_outlets_sidebar(server, browser_pages, tmp_path
     name, rows = _download(page, "Download the headlines (CSV)", tmp_path)
     want = _rows(dash_db, "SELECT headline, days, best_rank FROM trending_headlines WHERE outlet = 'example.test'")
     assert sorted((r["headline"], int(r["days"]), int(r["best_rank"])) for r in rows) == sorted(want)
+    named = {r["headline"]: r["actors"] for r in rows}
+    assert named["Wali Kota Yogyakarta Hasto Wardoyo Resmikan Taman Baru di Kotabaru"] == "Hasto Wardoyo"
     name, rows = _download(page, "Download the trajectories (CSV)", tmp_path)
     assert rows and {r["headline"] for r in rows} <= {w[0] for w in want}
     assert all(1 <= int(r["rank"]) <= 5 for r in rows)

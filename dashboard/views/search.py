@@ -67,6 +67,9 @@ def render(ctx: Context) -> None:
         volume = load_volume(ctx.db, ctx.stamp, replace(f, actors=()))
         st.plotly_chart(series_figure(volume, "articles", False, "All articles"), key="search_volume",
                         config={"displaylogo": False})
+        download("Download all articles per period (CSV)", "download_search_volume", ctx.view, f,
+                 make=lambda h: search_queries.volume(ctx.db, replace(h, actors=())),
+                 name=lambda h: file_name("all-articles", replace(h, actors=()), h.interval))
         return
     db, stamp = ctx.db, ctx.stamp
     good = []

@@ -21,11 +21,6 @@ def _cached(fn: str, db: str, stamp: float, *args):
     return getattr(trending_queries, fn)(db, *args)
 
 
-@st.cache_data(ttl=300, show_spinner=False)
-def _headlines(db: str, stamp: float, f: Filters):
-    return queries.trending_headlines(db, f)
-
-
 def _name(what: str, g: Filters) -> str:
     return f"trending-{what}_{_slug(g.setting('outlet') or 'all', 30)}_{file_name('x', replace(g, actors=(), outlets=()))[2:]}"
 
@@ -64,16 +59,16 @@ def render(ctx: Context) -> None:
              make=lambda g: trending_queries.trajectories(ctx.db, replace(g, outlets=()), g.setting("outlet"), TOP_HEADLINES),
              name=lambda g: _name("trajectories", g))
 
-    st.subheader(f"How long {outlet}'s headlines stayed")
-    hf = replace(dates, outlets=(outlet,), sources=("trending",))
-    table, total = _headlines(ctx.db, ctx.stamp, hf)
-    st.caption(f"{_plural(total, 'headline')}; the {len(table)} seen on most days.")
+    st.subheader(f"How long {outlet}'s headlines stayed, and whom they name")
+    table, total = _cached("headlines", ctx.db, ctx.stamp, dates, outlet)
+    st.caption(f"{_plural(total, 'headline')}; the {len(table)} seen on most days, with the people, "
+               "organisations and countries found in each.")
     st.dataframe(table, hide_index=True, key="trending_durations", height=300,
                  column_config={"headline": st.column_config.TextColumn("Headline", width="large"),
                                 "first_seen": st.column_config.DateColumn("First seen", format="YYYY-MM-DD"),
                                 "last_seen": st.column_config.DateColumn("Last seen", format="YYYY-MM-DD")})
     download("Download the headlines (CSV)", "download_trending_durations", ctx.view, f,
-             make=lambda g: queries.trending_headlines(ctx.db, replace(g, outlets=(g.setting("outlet"),), sources=("trending",)),
+             make=lambda g: trending_queries.headlines(ctx.db, replace(g, outlets=()), g.setting("outlet"),
                                                        limit=queries.ARTICLES_DOWNLOAD_LIMIT)[0],
              name=lambda g: _name("headlines", g))
 
