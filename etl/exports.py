@@ -87,7 +87,7 @@ def _csv_rows(path: Path, options: TableOptions, delimiter: str | None) -> Itera
         try:
             first = next(reader)
         except StopIteration:
-            return
+            raise ExportError("the file is empty") from None
         except csv.Error as exc:
             raise ExportError(f"not a readable CSV file ({exc})") from exc
         if options.columns:
@@ -128,21 +128,35 @@ def _csv_rows(path: Path, options: TableOptions, delimiter: str | None) -> Itera
 
 def _jsonl_rows(path: Path, options: TableOptions) -> Iterator[TableRow]:
     mapping = None
+    seen = False
     with _open_text(path) as fh:
         for number, line in enumerate(fh, start=1):
             if not line.strip():
                 continue
+            seen = True
             try:
                 record = json.loads(line)
             except json.JSONDecodeError as exc:
                 yield TableRow(number, {}, f"not valid JSON ({exc.msg})")
                 continue
+            except RecursionError:
+                yield TableRow(number, {}, "nested too deeply to read")
+                continue
             if not isinstance(record, dict):
                 yield TableRow(number, {}, "not a JSON object")
                 continue
             if mapping is None:
-                mapping = map_columns(list(record), options.mapping)
+                try:
+                    mapping = map_columns(list(record), options.mapping)
+                except ColumnError as exc:
+                    if options.mapping:
+                        raise  # the user's own --map names a column the file lacks: the whole file
+                    # The columns are read from the first object that has known ones.
+                    yield TableRow(number, {}, str(exc))
+                    continue
             yield TableRow(number, _project(record, mapping))
+    if not seen:
+        raise ExportError("the file is empty")
 
 
 def _json_rows(path: Path, options: TableOptions) -> Iterator[TableRow]:
@@ -150,7 +164,11 @@ def _json_rows(path: Path, options: TableOptions) -> Iterator[TableRow]:
         try:
             data = json.load(fh)
         except json.JSONDecodeError as exc:
+            if not exc.doc.strip():
+                raise ExportError("the file is empty") from exc
             raise ExportError(f"not valid JSON ({exc.msg} at line {exc.lineno})") from exc
+        except RecursionError as exc:
+            raise ExportError("nested too deeply to read") from exc
     if isinstance(data, dict):  # {"articles": [...]} and similar wrappers
         lists = [v for v in data.values() if isinstance(v, list)]
         data = lists[0] if len(lists) == 1 else [data]
@@ -160,6 +178,9 @@ def _json_rows(path: Path, options: TableOptions) -> Iterator[TableRow]:
     for record in data[:_SAMPLE_ROWS]:
         if isinstance(record, dict):
             keys.extend(k for k in record if k not in keys)
+    if data and not any(isinstance(r, dict) for r in data[:_SAMPLE_ROWS]):
+        kinds = sorted({type(r).__name__ for r in data[:_SAMPLE_ROWS]})
+        raise ExportError(f"expected a JSON array of objects (one per article); its items are {', '.join(kinds)}")
     mapping = map_columns(keys, options.mapping)
     for number, record in enumerate(data, start=1):
         if isinstance(record, dict):

@@ -191,8 +191,8 @@ def iter_items(
                 except UnicodeDecodeError as exc:
                     raise ValueError(f"not UTF-8 text (byte {exc.start})") from exc
                 meta = read_meta(path)
-            except (ValueError, OSError) as exc:
-                yield FileProblem(source, str(exc))
+            except Exception as exc:
+                yield FileProblem(source, _reason(exc))
                 continue
             yield _Item("page", source, None, (text, meta), _hash(fingerprint, [text, meta]))
         elif suffix in TABLE_SUFFIXES:
@@ -201,17 +201,28 @@ def iter_items(
             yield FileProblem(source, f"unsupported file type {suffix or '(none)'}; expected .txt, .csv, .jsonl, .json or .parquet")
 
 
+def _reason(exc: BaseException) -> str:
+    """A readable reason for an error met while reading or processing one file or row."""
+    if isinstance(exc, RecursionError):
+        return "nested too deeply to read"
+    if isinstance(exc, MemoryError):
+        return "too large to read into memory"
+    if isinstance(exc, (ExportError, ColumnError, OSError, UnicodeDecodeError, ValueError)):
+        return str(exc) or type(exc).__name__
+    return f"could not be processed ({type(exc).__name__}: {exc})"
+
+
 def _table_items(path: Path, source: str, fingerprint: str, options: TableOptions | None) -> Iterator[_Item | FileProblem]:
-    rows = read_table(path, options)
     head: list = []
     try:
+        rows = read_table(path, options)
         # The first rows decide whether numeric dates are day-first (Indonesian) or month-first.
         for row in rows:
             head.append(row)
             if len(head) >= 1000:
                 break
-    except (ExportError, ColumnError, OSError, UnicodeDecodeError) as exc:
-        yield FileProblem(source, str(exc))
+    except Exception as exc:  # any failure reading one file is that file's problem, never the load's
+        yield FileProblem(source, _reason(exc))
         return
     dayfirst = numeric_dayfirst([r.fields.get("date", "") for r in head])
 
@@ -225,8 +236,8 @@ def _table_items(path: Path, source: str, fingerprint: str, options: TableOption
     yield from items(head)
     try:
         yield from items(rows)
-    except (ExportError, OSError) as exc:
-        yield FileProblem(source, f"stopped reading: {exc}")
+    except Exception as exc:
+        yield FileProblem(source, f"stopped reading after row {head[-1].number if head else 0}: {_reason(exc)}")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -241,10 +252,11 @@ def _build(item: _Item) -> ArticleBundle | FileProblem:
         return bundle_from_row(item.payload, item.source, dayfirst=item.dayfirst)
     except RowRejected as exc:
         return FileProblem(item.source, f"row {item.row_number}: {exc}", "rejected", item.row_number, str(exc))
-    except (PageParseError, ValueError) as exc:
+    except Exception as exc:  # one page or row that cannot be processed never stops the load
         where = f"row {item.row_number}: " if item.row_number else ""
         severity = "rejected" if item.row_number else "error"
-        return FileProblem(item.source, f"{where}{exc}", severity, item.row_number, str(exc))
+        reason = str(exc) if isinstance(exc, (PageParseError, ValueError)) else _reason(exc)
+        return FileProblem(item.source, f"{where}{reason}", severity, item.row_number, reason)
 
 
 def _build_chunk(items: list[_Item]) -> list[tuple[_Item, ArticleBundle | FileProblem]]:

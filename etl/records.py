@@ -70,9 +70,23 @@ def read_meta(page_path: Path) -> dict:
         meta = json.loads(meta_path.read_text(encoding="utf-8-sig"))
     except json.JSONDecodeError as exc:
         raise ValueError(f"{meta_path.name}: not valid JSON ({exc.msg} at line {exc.lineno})") from exc
+    except RecursionError as exc:
+        raise ValueError(f"{meta_path.name}: nested too deeply to read") from exc
     if not isinstance(meta, dict):
         raise ValueError(f"{meta_path.name}: expected a JSON object")
+    for key in META_KEYS:
+        value = meta.get(key)
+        if value is not None and not isinstance(value, str):
+            raise ValueError(f"{meta_path.name}: {key!r} must be text, not {type(value).__name__} ({_short(value)})")
     return meta
+
+
+META_KEYS = ("url", "outlet", "fetched_at", "published")
+
+
+def _short(value, limit: int = 40) -> str:
+    text = json.dumps(value, ensure_ascii=False, default=str)
+    return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
 def _parse_fetched_at(value) -> datetime | None:

@@ -1,0 +1,82 @@
+"""Every file is its own failure (issue 11): inputs that used to abort a whole load, each beside a good
+file. The load exits 0, the good file's rows load, and the bad file gets one load_errors row with a
+readable reason."""
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from etl.cli import main as cli
+
+GOOD_ROWS = 20
+
+
+def _good(folder: Path) -> None:
+    with open(folder / "good.csv", "w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(["title", "content", "date", "url", "source"])
+        for i in range(GOOD_ROWS):
+            w.writerow([f"Presiden Joko Widodo meresmikan jembatan {i}",
+                        f"Presiden Joko Widodo meresmikan jembatan nomor {i} di Jakarta pada Senin.",
+                        f"2025-05-{i % 9 + 1:02d}", f"https://example.test/a/{i}", "example.test"])
+
+
+def _page(folder: Path, name: str, meta) -> None:
+    (folder / f"{name}.txt").write_text("Judul Berita Presiden\nJakarta - Presiden Joko Widodo hadir.\n", encoding="utf-8")
+    (folder / f"{name}.meta.json").write_text(json.dumps(meta), encoding="utf-8")
+
+
+def _late_unknown(folder: Path) -> None:
+    # 1,000 good objects, then one with no column the importer knows (it used to stop the whole load)
+    lines = [json.dumps({"title": f"Berita {i}", "content": "Presiden Joko Widodo hadir.", "url": f"https://e.test/{i}"})
+             for i in range(1000)] + [json.dumps({"foo": 1, "bar": 2})]
+    (folder / "late.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+BAD = {
+    "nested.json": lambda d: (d / "nested.json").write_text("[" * 100_000 + "]" * 100_000),
+    "nested.jsonl": lambda d: (d / "nested.jsonl").write_text('{"a":' * 100_000 + "1" + "}" * 100_000 + "\n"),
+    "url-number": lambda d: _page(d, "url-number", {"url": 123}),
+    "outlet-number": lambda d: _page(d, "outlet-number", {"outlet": 5}),
+    "url-list": lambda d: _page(d, "url-list", {"url": ["https://a.test", "https://b.test"]}),
+    "late.jsonl": _late_unknown,
+    "empty.csv": lambda d: (d / "empty.csv").write_text(""),
+    "numbers.json": lambda d: (d / "numbers.json").write_text("[1, 2, 3]"),
+}
+REASONS = {
+    "nested.json": "nested too deeply to read",
+    "nested.jsonl": "nested too deeply to read",
+    "url-number": "'url' must be text, not int",
+    "outlet-number": "'outlet' must be text, not int",
+    "url-list": "'url' must be text, not list",
+    "late.jsonl": "row 1001: no title or text",
+    "empty.csv": "the file is empty",
+    "numbers.json": "expected a JSON array of objects",
+}
+
+
+@pytest.mark.parametrize("bad", sorted(BAD))
+def test_a_bad_file_beside_a_good_one_is_reported_and_the_rest_loads(tmp_path, bad, capsys):
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    _good(inputs)
+    BAD[bad](inputs)
+    db = tmp_path / "w.duckdb"
+    assert cli(["load", str(inputs), "--db", str(db), "--no-progress"]) == 0
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        urls = {r[0] for r in con.execute("SELECT url FROM articles").fetchall()}
+        assert {f"https://example.test/a/{i}" for i in range(GOOD_ROWS)} <= urls
+        problems = con.execute(
+            "SELECT source_path, message FROM load_errors WHERE severity IN ('error', 'rejected')").fetchall()
+        [(finished,)] = con.execute("SELECT count(*) FROM load_runs WHERE finished_at IS NOT NULL").fetchall()
+    finally:
+        con.close()
+    mine = [(p, m) for p, m in problems if bad.split(".")[0] in Path(p).name]
+    assert len(mine) == 1, problems
+    assert REASONS[bad] in mine[0][1]
+    assert finished == 1
