@@ -26,7 +26,7 @@ from dashboard.loaders import (  # noqa: E402
 from dashboard.loaders import stamp as file_stamp  # noqa: E402
 from dashboard.queries import Filters, WarehouseBusy  # noqa: E402
 from dashboard.views import compare, geography, outlets, overview, profile, search, trending  # noqa: E402
-from dashboard.widgets import Context, _latest_view, _plural  # noqa: E402
+from dashboard.widgets import Context, _latest_view, _plural, plain  # noqa: E402
 
 WHERE_CHOICES = {
     "Article text": ("article",),
@@ -89,7 +89,7 @@ def actor_picker(db: str, stamp: float) -> tuple[str, ...]:
     if picked:
         # The options are plain names (the URL holds them as they are); kinds and counts go here.
         picker_slot.caption(" · ".join(
-            f"{e}: {'person' if kinds.get(e) == 'person' else 'organisation'}, {_plural(int(counts.get(e, 0)), 'item')}"
+            f"{plain(e)}: {'person' if kinds.get(e) == 'person' else 'organisation'}, {_plural(int(counts.get(e, 0)), 'item')}"
             for e in picked))
     return tuple(picked)
 
@@ -158,9 +158,9 @@ def contents_section(db: str, ov: dict) -> None:
             f"Load more news to see charts over time: {LOAD_HINT}")
     rows = queries.warehouse_contents(db)
     for row in rows.itertuples():
-        st.subheader(row.title)
+        st.subheader(plain(row.title))
         day = f"{pd.Timestamp(row.date):%Y-%m-%d}" if row.date is not None and not pd.isna(row.date) else None
-        st.caption(" · ".join(str(x) for x in (row.outlet, day, row.url) if x is not None and not pd.isna(x)))
+        st.caption(" · ".join(plain(x) for x in (row.outlet, day, row.url) if x is not None and not pd.isna(x)))
         found = [
             ("People", row.persons), ("Organisations", row.organisations), ("Countries", row.countries),
             ("Places", row.places), ("Topics", row.topics),
@@ -182,7 +182,7 @@ def main(db: str | None = None) -> None:
     path = warehouse.db_path(db)
     if not path.exists():
         st.title("Indonesian media monitor")
-        st.info(f"No warehouse at {path}. Load some news first: python -m etl load seeds")
+        st.info(f"No warehouse at {plain(path)}. Load some news first: python -m etl load seeds")
         return
     db_str = str(path)
     view = _latest_view()
@@ -191,7 +191,7 @@ def main(db: str | None = None) -> None:
         ov = load_overview(db_str, file_stamp(path))
         if not ov["articles"]:
             st.title("Indonesian media monitor")
-            st.info(f"The warehouse at {path} has no articles yet. Load some: {LOAD_HINT}")
+            st.info(f"The warehouse at {plain(path)} has no articles yet. Load some: {LOAD_HINT}")
             return
         if ov["first"] is None or ov["days"] < 2:
             st.title("Indonesian media monitor")
@@ -211,8 +211,8 @@ def main(db: str | None = None) -> None:
         st.warning("A load is writing to the warehouse right now. Reload the page in a moment.")
     except duckdb.CatalogException as exc:
         # A warehouse made by an older version lacks a view; any load (even of nothing new) adds it.
-        st.error(f"This warehouse was made by an older version of the tool ({str(exc).splitlines()[0]}). "
-                 f"Upgrade it by loading once, e.g.: python -m etl load seeds --db {path}")
+        st.error(f"This warehouse was made by an older version of the tool ({plain(str(exc).splitlines()[0])}). "
+                 f"Upgrade it by loading once, e.g.: python -m etl load seeds --db {plain(path)}")
     finally:
         view.run_ended()
 

@@ -91,7 +91,23 @@ def file_name(what: str, f: Filters, interval: str | None = None) -> str:
     return "_".join(bits) + ".csv"
 
 
+# A cell starting with one of these is read as a formula by spreadsheets (CSV injection, OWASP).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value):
+    """OWASP's advice for CSV injection: a text cell that would start a formula gets a leading `'`
+    (shown by spreadsheets as text); numbers stay numbers."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def to_csv(df: pd.DataFrame) -> bytes:
+    df = df.copy()
+    for column in df.columns:
+        if df[column].dtype == object or pd.api.types.is_string_dtype(df[column]):
+            df[column] = df[column].map(neutralise)
     return df.to_csv(index=False).encode("utf-8")
 
 

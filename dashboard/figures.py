@@ -6,6 +6,8 @@ at 1M articles; one figure of three panels: 2.2-2.9 s; docs/performance.md).
 """
 from __future__ import annotations
 
+import html
+
 import pandas as pd
 import plotly.graph_objects as go
 from plotly.colors import qualitative
@@ -15,6 +17,13 @@ from dashboard.queries import Chart
 
 PANEL_HEIGHT = 330
 PALETTE = qualitative.Plotly + qualitative.D3  # 20 colours; a panel shows at most 50 lines
+
+
+def label_text(text) -> str:
+    """A name from the data as plotly shows it literally: plotly reads <b>, <a href> and entities in
+    trace names; escaped, they show as typed. Never put such text in a hovertemplate (it would be
+    read as %{...} placeholders): hovertemplates name the trace with %{fullData.name}."""
+    return html.escape(str(text), quote=False)
 
 
 def panel_title(title: str, chart: Chart, unit: str, share: bool) -> str:
@@ -38,12 +47,12 @@ def charts_figure(charts: list[tuple[str, Chart]], unit: str, share: bool) -> go
         periods = data["period"].nunique() if not data.empty else 0
         for i, (entity, part) in enumerate(data.groupby("entity", sort=False)):
             colour = PALETTE[i % len(PALETTE)]
-            hover = f"{entity}<br>%{{x|%Y-%m-%d}}: %{{y:,{'.2f' if share else 'd'}}}{'%' if share else ''}<extra></extra>"
+            hover = f"%{{fullData.name}}<br>%{{x|%Y-%m-%d}}: %{{y:,{'.2f' if share else 'd'}}}{'%' if share else ''}<extra></extra>"
             if periods < 3:
-                trace = go.Bar(x=part["period"], y=part[y], name=entity, legend=legend, marker_color=colour,
+                trace = go.Bar(x=part["period"], y=part[y], name=label_text(entity), legend=legend, marker_color=colour,
                                hovertemplate=hover)
             else:
-                trace = go.Scatter(x=part["period"], y=part[y], name=entity, legend=legend, mode="lines+markers"
+                trace = go.Scatter(x=part["period"], y=part[y], name=label_text(entity), legend=legend, mode="lines+markers"
                                    if periods <= 60 else "lines", line=dict(color=colour), hovertemplate=hover)
             fig.add_trace(trace, row=row, col=1)
         axis = "yaxis" if row == 1 else f"yaxis{row}"
@@ -52,7 +61,9 @@ def charts_figure(charts: list[tuple[str, Chart]], unit: str, share: bool) -> go
         else:
             top = int(data["items"].max()) if not data.empty else 0
             fig.layout[axis].update(tickformat=",d", rangemode="tozero", dtick=1 if top <= 5 else None)
-        fig.layout["xaxis" if row == 1 else f"xaxis{row}"].update(type="date", tickformat="%Y-%m-%d")
+        # A few periods: one tick a period (plotly would add ticks between days, each labelled alike).
+        step = {"day": 86_400_000, "week": 7 * 86_400_000, "month": "M1"}.get(chart.interval) if periods <= 12 else None
+        fig.layout["xaxis" if row == 1 else f"xaxis{row}"].update(type="date", tickformat="%Y-%m-%d", dtick=step)
         # Each panel's legend beside its panel.
         top_of_panel = fig.layout["yaxis" if row == 1 else f"yaxis{row}"].domain[1]
         fig.layout[legend] = dict(y=top_of_panel, yanchor="top", x=1.01, xanchor="left", font=dict(size=11))
@@ -66,12 +77,12 @@ def series_figure(series: pd.DataFrame, unit: str, share: bool, title: str, heig
     fig = go.Figure()
     periods = series["period"].nunique() if not series.empty else 0
     for i, (name, part) in enumerate(series.groupby("series", sort=False)):
-        hover = f"{name}<br>%{{x|%Y-%m-%d}}: %{{y:,{'.2f' if share else 'd'}}}{'%' if share else ''}<extra></extra>"
+        hover = f"%{{fullData.name}}<br>%{{x|%Y-%m-%d}}: %{{y:,{'.2f' if share else 'd'}}}{'%' if share else ''}<extra></extra>"
         if periods < 3:
-            fig.add_trace(go.Bar(x=part["period"], y=part[y], name=name, marker_color=PALETTE[i % len(PALETTE)],
+            fig.add_trace(go.Bar(x=part["period"], y=part[y], name=label_text(name), marker_color=PALETTE[i % len(PALETTE)],
                                  hovertemplate=hover))
         else:
-            fig.add_trace(go.Scatter(x=part["period"], y=part[y], name=name, mode="lines+markers" if periods <= 60 else "lines",
+            fig.add_trace(go.Scatter(x=part["period"], y=part[y], name=label_text(name), mode="lines+markers" if periods <= 60 else "lines",
                                      line=dict(color=PALETTE[i % len(PALETTE)]), hovertemplate=hover))
     fig.update_layout(title=title, height=height, margin=dict(l=10, r=10, t=50, b=10), barmode="group", showlegend=True,
                       legend=dict(orientation="h", y=-0.15), xaxis=dict(type="date", tickformat="%Y-%m-%d"))

@@ -3,6 +3,7 @@ screen shows (dashboard/downloads.py)."""
 from __future__ import annotations
 
 import os
+import re
 import time
 from dataclasses import dataclass
 
@@ -35,6 +36,18 @@ class Context:
             time.sleep(RERUN_DELAY)
 
 
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#!|~<>$:&=])")
+
+
+def plain(text) -> str:
+    """Text from the data or the user, made literal for Streamlit's markdown (captions, headers,
+    alerts): every mark that can start markdown inline is backslash-escaped (no bold, links, KaTeX `$`,
+    HTML, colour directives `:red[...]`; dashes, dots and quotes stay as they are: these strings sit
+    inside sentences, never at the start of a line where they would make a list), and `material/` gets an invisible word joiner (Streamlit would draw
+    `:material/warning:` as an icon fetched from Google's fonts)."""
+    return _MARKDOWN.sub(r"\\\1", str(text)).replace("material/", "\u2060material/")
+
+
 def _plural(n: int, noun: str) -> str:
     return f"{n:,} {noun}{'' if n == 1 else 's'}"
 
@@ -46,6 +59,11 @@ def _latest_view() -> LatestView:
 
 
 def describe(f: Filters) -> str:
+    """The filters in words, for markdown (names escaped with plain())."""
+    return plain(describe_text(f))
+
+
+def describe_text(f: Filters) -> str:
     bits = []
     if f.actors:
         bits.append("mentioning " + ", ".join(f.actors))

@@ -102,7 +102,11 @@ def _parse_fetched_at(value) -> datetime | None:
 def bundle_from_page(text: str, source_path: str, meta: dict, today: date | None = None) -> ArticleBundle:
     """Parse, date and extract one page; a pure function of its inputs."""
     page = parse_page(text)
-    url = meta.get("url") or None
+    url = (meta.get("url") or "").strip() or None
+    dropped = None
+    if url and not url.lower().startswith(WEB_SCHEMES):
+        # Only web addresses are kept: a `javascript:` or `file:` URL would become a link in the page.
+        dropped, url = f"url {url[:60]!r} is not a web address (http or https); not kept", None
     fetched_at = _parse_fetched_at(meta.get("fetched_at"))
     guess = infer_published_date(
         [page.title, page.caption or "", page.body],
@@ -110,7 +114,13 @@ def bundle_from_page(text: str, source_path: str, meta: dict, today: date | None
         fetched_at=fetched_at,
         today=today,
     )
-    return _assemble(page, url, meta.get("outlet"), guess.published_date, guess.date_source, fetched_at, source_path)
+    bundle = _assemble(page, url, meta.get("outlet"), guess.published_date, guess.date_source, fetched_at, source_path)
+    if dropped:
+        bundle.warnings.append(dropped)
+    return bundle
+
+
+WEB_SCHEMES = ("http://", "https://", "www.")
 
 
 class RowRejected(ValueError):
@@ -125,7 +135,7 @@ def bundle_from_row(
     if not page.title and not page.body:
         raise RowRejected("no title or text")
     url = (fields.get("url") or "").strip() or None
-    if url and not url.lower().startswith(("http://", "https://", "www.")):
+    if url and not url.lower().startswith(WEB_SCHEMES):
         url = None
     fetched_at = None
     if fields.get("fetched_at"):

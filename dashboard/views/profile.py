@@ -3,6 +3,7 @@ with it, its trending headlines, its name variants, and the sentences that menti
 from __future__ import annotations
 
 from dataclasses import replace
+import html
 from urllib.parse import quote
 
 import plotly.graph_objects as go
@@ -13,7 +14,7 @@ from dashboard.downloads import _slug, file_name
 from dashboard.figures import PALETTE
 from dashboard.queries import Filters
 from dashboard.tables import evidence_html
-from dashboard.widgets import Context, _plural, download
+from dashboard.widgets import Context, _plural, download, plain
 
 KINDS = [("person", "People"), ("organization", "Organisations"), ("country", "Countries"),
          ("place", "Places"), ("topic", "Topics"), ("outlet", "Outlets")]
@@ -34,20 +35,21 @@ def render(ctx: Context) -> None:
         ctx.ready(replace(ctx.filters, page=(("actor", None),)))
         st.info("Pick an actor in the sidebar (the first pick is profiled), or one of the most mentioned:")
         top = _cached("top_actors", ctx.db, ctx.stamp, 30)
-        st.markdown(" · ".join(f"[{name}](profile?actor={quote(name)})" for name in top["entity"]))
+        st.html(" · ".join(f'<a href="profile?actor={quote(name)}" target="_self">{html.escape(name)}</a>'
+                           for name in top["entity"]))
         return
     name = st.selectbox("Actor", picks, key="who", bind="query-params") if len(picks) > 1 else picks[0]
     f = replace(ctx.filters, actors=(), page=(("actor", name),))
     ctx.ready(f)
     row = _cached("actor", ctx.db, ctx.stamp, name)
     if row is None:
-        st.warning(f"{name} is not in the registry.")
+        st.warning(f"{plain(name)} is not in the registry.")
         return
     eid = int(row["entity_id"])
     kind = "person" if row["kind"] == "person" else "organisation"
     first = f"{row['first_date']:%Y-%m-%d}" if row["first_date"] is not None and str(row["first_date"]) != "NaT" else "?"
     last = f"{row['last_date']:%Y-%m-%d}" if row["last_date"] is not None and str(row["last_date"]) != "NaT" else "?"
-    st.subheader(f"{name} ({kind})")
+    st.subheader(f"{plain(name)} ({kind})")
     st.caption(f"In the whole warehouse: {_plural(int(row['items']), 'item')} ({int(row['articles'] or 0):,} articles), "
                f"first seen {first}, last seen {last}. Below: the sidebar's dates and outlets.")
 
@@ -90,7 +92,7 @@ def render(ctx: Context) -> None:
         st.subheader("Trending headlines")
         tf = profile_queries.profile_filters(ctx.filters, name)
         headlines, total = _cached_trending(ctx.db, ctx.stamp, tf)
-        st.caption(f"{_plural(total, 'headline')} of outlets' trending sidebars mention {name}.")
+        st.caption(f"{_plural(total, 'headline')} of outlets' trending sidebars mention {plain(name)}.")
         st.dataframe(headlines[["outlet", "headline", "first_seen", "days", "best_rank"]], hide_index=True,
                      key="profile_trending", height=250,
                      column_config={"first_seen": st.column_config.DateColumn("first_seen", format="YYYY-MM-DD")})

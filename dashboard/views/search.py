@@ -15,7 +15,7 @@ from dashboard.loaders import (
 )
 from dashboard.queries import Filters
 from dashboard.tables import search_results_html
-from dashboard.widgets import Context, _plural, describe, download
+from dashboard.widgets import Context, _plural, describe, download, plain
 from warehouse import search as search_index
 
 MAX_QUERIES = 5
@@ -76,10 +76,10 @@ def render(ctx: Context) -> None:
     for q in queries_:
         ids, expanded, error = load_search(db, stamp, q, forms)
         if error:
-            st.error(f"`{q}`: {error}")
+            st.error(f"{plain(q)}: {plain(error)}")
         else:
             good.append(q)
-            st.caption(f"`{q}` searched as {search_index.describe(expanded)}: {_plural(len(ids), 'article')} "
+            st.caption(f"«{plain(q)}» searched as {plain(search_index.describe(expanded))}: {_plural(len(ids), 'article')} "
                        "in the whole warehouse.")
     if not good:
         return
@@ -98,7 +98,7 @@ def render(ctx: Context) -> None:
 
     focus = st.selectbox("Details for", good, key="focus", bind="query-params") if len(good) > 1 else good[0]
     entities = load_search_entities(db, stamp, g, good, forms)
-    st.subheader(f"What the matches of `{focus}` are about")
+    st.subheader(f"What the matches of «{plain(focus)}» are about")
     mine = entities[entities["series"] == focus]
     for column, (kind, title) in zip(st.columns(len(KIND_TITLES)), KIND_TITLES):
         with column:
@@ -117,7 +117,7 @@ def render(ctx: Context) -> None:
     download("Download top words (CSV)", "download_search_words", ctx.view, g,
              make=lambda h: _words(db, h), name=lambda h: search_name("search-words", h))
 
-    st.subheader(f"Articles matching `{focus}`")
+    st.subheader(f"Articles matching «{plain(focus)}»")
     rows, total = load_search_sample(db, stamp, g, focus, forms, SAMPLE_ROWS)
     if not total:
         st.info(f"No article matches {describe(replace(f, sources=('article',)))}.")

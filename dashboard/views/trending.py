@@ -9,9 +9,9 @@ import streamlit as st
 
 from dashboard import queries, trending_queries
 from dashboard.downloads import _slug, file_name
-from dashboard.figures import PALETTE
+from dashboard.figures import PALETTE, label_text
 from dashboard.queries import Filters
-from dashboard.widgets import Context, _plural, describe, download
+from dashboard.widgets import Context, _plural, describe, download, plain
 
 TOP_HEADLINES = 10
 
@@ -40,17 +40,18 @@ def render(ctx: Context) -> None:
     st.caption("A trending item is one headline of one outlet's sidebar on one day, however many pages it "
                f"was seen beside. The sidebar's dates apply here; its actors and outlets do not. Range: {describe(replace(dates, sources=('trending',)))}.")
 
-    st.subheader(f"Rank trajectories: {outlet}'s {TOP_HEADLINES} longest-trending headlines")
+    st.subheader(f"Rank trajectories: {plain(outlet)}'s {TOP_HEADLINES} longest-trending headlines")
     paths = _cached("trajectories", ctx.db, ctx.stamp, dates, outlet, TOP_HEADLINES)
     if paths.empty:
-        st.info(f"{outlet} has no trending headline in this range.")
+        st.info(f"{plain(outlet)} has no trending headline in this range.")
     else:
         fig = go.Figure()
         for i, (headline, part) in enumerate(paths.groupby("headline", sort=False)):
             label = headline if len(headline) <= 60 else headline[:57] + "…"
-            fig.add_trace(go.Scatter(x=part["day"], y=part["rank"], name=f"{label} ({int(part['days'].iloc[0])} d)",
+            fig.add_trace(go.Scatter(x=part["day"], y=part["rank"], name=label_text(f"{label} ({int(part['days'].iloc[0])} d)"),
+                                     customdata=[label_text(headline)] * len(part),
                                      mode="lines+markers", line=dict(color=PALETTE[i % len(PALETTE)]),
-                                     hovertemplate=f"{headline}<br>%{{x|%Y-%m-%d}}: rank %{{y}}<extra></extra>"))
+                                     hovertemplate="%{customdata}<br>%{x|%Y-%m-%d}: rank %{y}<extra></extra>"))
         fig.update_layout(height=420, margin=dict(l=10, r=10, t=20, b=10), legend=dict(orientation="h", y=-0.2),
                           xaxis=dict(type="date", tickformat="%Y-%m-%d"))
         fig.update_yaxes(autorange="reversed", title="rank (1 = top)", dtick=1)
@@ -59,7 +60,7 @@ def render(ctx: Context) -> None:
              make=lambda g: trending_queries.trajectories(ctx.db, replace(g, outlets=()), g.setting("outlet"), TOP_HEADLINES),
              name=lambda g: _name("trajectories", g))
 
-    st.subheader(f"How long {outlet}'s headlines stayed, and whom they name")
+    st.subheader(f"How long {plain(outlet)}'s headlines stayed, and whom they name")
     table, total = _cached("headlines", ctx.db, ctx.stamp, dates, outlet)
     st.caption(f"{_plural(total, 'headline')}; the {len(table)} seen on most days, with the people, "
                "organisations and countries found in each.")
