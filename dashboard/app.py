@@ -1,6 +1,7 @@
 """Streamlit dashboard: who, where and what Indonesian news is about, over time.
 
-Run with `streamlit run dashboard/app.py`; it reads the warehouse named by $MEDIA_DB read-only.
+Run with `streamlit run dashboard/app.py`; it reads the warehouse named by $MEDIA_DB read-only: the
+copy the last load published (`<warehouse>.snapshot`), or the warehouse itself before any.
 A multipage app (st.navigation): every page shares the sidebar's filters, and every filter and page
 setting lives in the page's URL (`/search?q=korupsi&dates=...`), so a view can be bookmarked or shared.
 """
@@ -184,6 +185,9 @@ def main(db: str | None = None) -> None:
         st.title("Indonesian media monitor")
         st.info(f"No warehouse at {plain(path)}. Load some news first: python -m etl load seeds")
         return
+    # The published snapshot when there is one: a load running on the warehouse never blocks the page,
+    # and the page shows the last finished load's data meanwhile.
+    path = warehouse.read_path(path)
     db_str = str(path)
     view = _latest_view()
     view.run_started()

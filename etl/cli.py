@@ -8,7 +8,7 @@ import warehouse
 
 from .columns import FIELDS
 from .exports import TableOptions
-from .load import load_paths
+from .load import WarehouseLocked, load_paths
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -50,7 +50,12 @@ def main(argv: list[str] | None = None) -> int:
         columns=[c.strip() for c in args.columns.split(",")] if args.columns else None,
     )
     db = warehouse.db_path(args.db)
-    report = load_paths(args.paths, db=db, progress=False if args.no_progress else None, options=options, workers=args.workers, evidence=args.evidence)
+    try:
+        report = load_paths(args.paths, db=db, progress=False if args.no_progress else None, options=options,
+                            workers=args.workers, evidence=args.evidence)
+    except WarehouseLocked as exc:
+        print(f"not loaded: {exc}", file=sys.stderr)
+        return 2
     print(f"warehouse: {db}")
     print(report.summary())
     # Non-zero only when nothing at all could be loaded.
@@ -66,7 +71,7 @@ def _index(db) -> int:
     con = warehouse.connect(db)
     try:
         report = sync(con, db)
-        con.execute("CHECKPOINT")
+        warehouse.publish(con, db)
     finally:
         con.close()
     print(f"search index: {report.added:,} articles indexed, {report.removed:,} removed in {report.seconds:,.1f} s"

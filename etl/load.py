@@ -20,6 +20,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterable, Iterator
 
+import duckdb
 import pyarrow as pa
 
 import warehouse
@@ -36,10 +37,6 @@ from .stories import assign_stories
 
 PAGE_SUFFIXES = {".txt"}
 BATCH_SIZE = 500
-# The loader lets go of the file every this many batches (about 10 s), so that the dashboard can read
-# between them. Closing after every batch checkpointed each time, rewriting the open row group, and
-# left a third of a 150,000-article file as free blocks.
-BATCHES_PER_CONNECTION = 10
 # Bump when a code change alters what is extracted, so the next load redoes every article.
 EXTRACTOR_VERSION = "3"
 
@@ -339,8 +336,37 @@ def load_paths(
 LOAD_MEMORY_LIMIT = "512MB"
 
 
-def _connect_for_load(db, schema: bool = False):
-    con = warehouse.connect(db, schema=schema)
+# How long a load waits for the warehouse when another process has it open (a reader of the
+# warehouse file itself, or another load: loads queue this way), before giving up with a message.
+LOCK_WAIT_SECONDS = float(os.environ.get("MEDIA_LOCK_WAIT") or 600)
+
+
+class WarehouseLocked(RuntimeError):
+    """Another process kept the warehouse file open for longer than the load would wait."""
+
+
+def _connect_for_load(db, schema: bool = False, wait: float | None = None):
+    """A write connection, waiting while another process has the file open (DuckDB lets one process
+    write a file and no other read it meanwhile; the dashboard reads the published snapshot instead,
+    but an analyst's own reader, or another load, may hold the file for a while)."""
+    wait = LOCK_WAIT_SECONDS if wait is None else wait
+    deadline = time.monotonic() + wait
+    said = False
+    while True:
+        try:
+            con = warehouse.connect(db, schema=schema)
+            break
+        except duckdb.IOException as exc:
+            if "lock" not in str(exc).lower():
+                raise
+            if time.monotonic() >= deadline:
+                raise WarehouseLocked(
+                    f"{db}: another process has the warehouse open (another load, or a reader of the file itself); "
+                    f"waited {wait:.0f} s. Try again when it has finished.") from exc
+            if not said:
+                print(f"waiting for {db}: another process has it open", file=sys.stderr, flush=True)
+                said = True
+            time.sleep(0.1)
     con.execute(f"SET memory_limit = '{LOAD_MEMORY_LIMIT}'")
     return con
 
@@ -470,8 +496,6 @@ class _LoadState:
                 _flush_problems(con, self.report)
         finally:
             self.batches += 1
-            if self.batches % BATCHES_PER_CONNECTION == 0:
-                self.close()
 
     def connection(self):
         if self.con is None:
@@ -593,6 +617,7 @@ def _write_report(db, report: LoadReport, paths: list[str], started_at: datetime
         registry.build(con)
         rollups.rebuild(con)
         search_index.sync(con, warehouse.db_path(db))
-        con.execute("CHECKPOINT")
+        # The dashboard reads this copy: it shows the previous load's data until this point.
+        warehouse.publish(con, warehouse.db_path(db))
     finally:
         con.close()

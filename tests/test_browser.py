@@ -432,3 +432,27 @@ def test_text_from_the_data_shows_literally_and_csv_cells_never_start_a_formula(
             assert not cell.startswith(("=", "+", "-", "@")), cell
     titles = {r["title"] for r in rows}
     assert "'" + HOSTILE_TITLE in titles and "'+62 Presiden Joko Widodo ke Bandung" in titles
+
+
+def test_the_dashboard_shows_the_last_load_while_the_next_runs(tmp_path_factory, browser_pages):
+    """A load writes the warehouse; the page keeps showing the previous load's data (the published
+    snapshot), and the new data once the load has finished."""
+    _need_chromium()
+    from .test_concurrency import _load, write_rows
+
+    folder = tmp_path_factory.mktemp("during")
+    db = build_dashboard_db(folder / "w.duckdb")
+    with _serve(db, folder / "streamlit.log") as url:
+        load = _load([write_rows(folder / "more.csv", 2500)], db)
+        try:
+            time.sleep(2.0)
+            assert load.poll() is None, "the load ended too soon to test anything"
+            page = browser_pages(url)
+            page.get_by_text("3 articles (3 dated").wait_for(timeout=30_000)
+            assert page.get_by_text("A load is writing").count() == 0
+            assert load.poll() is None, "the page was read after the load had ended"
+        finally:
+            out, err = load.communicate(timeout=600)
+        assert load.returncode == 0, err
+        page = browser_pages(url)
+        page.get_by_text("2,503 articles").first.wait_for(timeout=30_000)

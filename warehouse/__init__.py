@@ -19,6 +19,47 @@ def db_path(explicit: str | os.PathLike[str] | None = None) -> Path:
     return Path(env) if env else DEFAULT_DB
 
 
+SNAPSHOT_SUFFIX = ".snapshot"
+
+
+def snapshot_path(db: str | os.PathLike[str]) -> Path:
+    """The published read copy of a warehouse: `<warehouse>.snapshot` beside it."""
+    db = Path(db)
+    return db.with_name(db.name + SNAPSHOT_SUFFIX)
+
+
+def main_path(path: str | os.PathLike[str]) -> Path:
+    """The warehouse a path belongs to (itself, or the one a snapshot was published from)."""
+    path = Path(path)
+    return path.with_name(path.name[: -len(SNAPSHOT_SUFFIX)]) if path.name.endswith(SNAPSHOT_SUFFIX) else path
+
+
+def read_path(db: str | os.PathLike[str] | None = None) -> Path:
+    """What readers open: the warehouse's published snapshot when there is one, else the warehouse.
+
+    DuckDB lets one process write a file and no other process read it meanwhile: a load writes the
+    warehouse and, when it ends, publishes a copy (`publish`); the dashboard reads that copy, so it
+    keeps showing the last load's data while the next one runs, and never blocks a load."""
+    main = db_path(db)
+    snap = snapshot_path(main)
+    return snap if snap.exists() else main
+
+
+def publish(con: duckdb.DuckDBPyConnection, db: str | os.PathLike[str]) -> Path:
+    """Copy the warehouse (open for writing in `con`, so no one else writes it) to its snapshot:
+    checkpointed first, copied to a temporary name, then renamed over the old snapshot in one step
+    (readers that have the old one open keep reading it)."""
+    import shutil
+
+    con.execute("CHECKPOINT")
+    main = Path(db)
+    snap = snapshot_path(main)
+    tmp = snap.with_name(snap.name + ".tmp")
+    shutil.copyfile(main, tmp)
+    os.replace(tmp, snap)
+    return snap
+
+
 def connect(
     path: str | os.PathLike[str] | None = None, read_only: bool = False, schema: bool = True
 ) -> duckdb.DuckDBPyConnection:

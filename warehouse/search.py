@@ -241,8 +241,11 @@ def candidate_forms(root: str) -> list[str]:
 # --- the index ------------------------------------------------------------------------------------
 
 def index_path(db: str | os.PathLike[str]) -> Path:
-    """Where the warehouse's search index lives: a folder beside the DuckDB file."""
-    db = Path(db)
+    """Where the warehouse's search index lives: a folder beside the DuckDB file (one index for the
+    warehouse and its published snapshot)."""
+    from warehouse import main_path
+
+    db = main_path(db)
     return db.with_name(db.name + INDEX_SUFFIX)
 
 

@@ -1,0 +1,131 @@
+"""Readers never hurt a load, loads queue, and the dashboard reads the last published snapshot
+(issue 11)."""
+from __future__ import annotations
+
+import csv
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import duckdb
+import pytest
+
+import warehouse
+from etl.load import load_paths
+
+from .conftest import ROOT, SEEDS, needs_corpus
+from .dashboard_data import FIXTURE_PAGES
+
+NAMES = ["Joko Widodo", "Prabowo Subianto", "Sri Mulyani", "Anies Baswedan", "Ganjar Pranowo", "Erick Thohir"]
+PLACES = ["Jakarta", "Bandung", "Surabaya", "Medan", "Makassar", "Semarang"]
+
+
+def write_rows(path: Path, n: int, start: int = 0) -> Path:
+    """A CSV export of n distinct articles (enough text for the extractor to chew on)."""
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(["title", "content", "date", "url", "source"])
+        for i in range(start, start + n):
+            who, where = NAMES[i % len(NAMES)], PLACES[i % len(PLACES)]
+            body = " ".join(
+                f"{who} mengunjungi {where} pada hari ke-{i} untuk meninjau proyek nomor {i + k}. "
+                f"Menurut {NAMES[(i + k) % len(NAMES)]}, kegiatan itu berjalan lancar." for k in range(6))
+            w.writerow([f"{who} Tinjau Proyek {i} di {where}", body, f"2025-0{i % 9 + 1}-1{i % 9}",
+                        f"https://example.test/berita/{i}", "example.test"])
+    return path
+
+
+def _load(paths: list[Path], db: Path, **env) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "etl", "load", *map(str, paths), "--db", str(db), "--no-progress"],
+                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env={**__import__("os").environ, **env})
+
+
+def _poll(db: Path, stop: threading.Event, answers: list[str]) -> None:
+    """A reader opening the warehouse file itself every 0.2 s, as an analyst's script would."""
+    while not stop.is_set():
+        try:
+            con = duckdb.connect(str(db), read_only=True)
+            con.execute("SELECT count(*) FROM articles").fetchall()
+            con.close()
+            answers.append("read")
+        except duckdb.IOException as exc:
+            assert "lock" in str(exc).lower()  # a clear answer: the file is being written
+            answers.append("busy")
+        time.sleep(0.2)
+
+
+def _finished_runs(db: Path) -> int:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute("SELECT count(*) FROM load_runs WHERE finished_at IS NOT NULL").fetchone()[0]
+    finally:
+        con.close()
+
+
+def _reader_during_load(db: Path, inputs: list[Path]) -> list[str]:
+    stop, answers = threading.Event(), []
+    reader = threading.Thread(target=_poll, args=(db, stop, answers))
+    reader.start()
+    try:
+        proc = _load(inputs, db)
+        out, err = proc.communicate(timeout=600)
+    finally:
+        stop.set()
+        reader.join()
+    assert proc.returncode == 0, err
+    return answers
+
+
+def test_a_reader_polling_the_warehouse_never_stops_a_load(tmp_path):
+    db = tmp_path / "w.duckdb"
+    load_paths([SEEDS], db=db, progress=False)
+    answers = _reader_during_load(db, [write_rows(tmp_path / "rows.csv", 1500)])
+    assert "busy" in answers and _finished_runs(db) == 2
+
+
+@needs_corpus()
+def test_a_reader_polling_during_a_full_corpus_load(tmp_path):
+    from .conftest import SHARED
+
+    db = tmp_path / "w.duckdb"
+    load_paths([SEEDS], db=db, progress=False)
+    _reader_during_load(db, [SHARED / "corpus"])
+    assert _finished_runs(db) == 2
+
+
+def test_a_second_load_waits_for_the_first_and_both_are_recorded(tmp_path):
+    db = tmp_path / "w.duckdb"
+    load_paths([SEEDS], db=db, progress=False)
+    first = _load([write_rows(tmp_path / "a.csv", 1500)], db)
+    time.sleep(2.0)  # the first has the file
+    second = _load([write_rows(tmp_path / "b.csv", 50, start=10_000)], db)
+    out1, err1 = first.communicate(timeout=600)
+    out2, err2 = second.communicate(timeout=600)
+    assert first.returncode == 0 and second.returncode == 0, (err1, err2)
+    assert "waiting for" in err2 and "another process has it open" in err2
+    assert _finished_runs(db) == 3
+
+
+def test_a_load_that_cannot_get_the_file_says_so_in_one_line(tmp_path):
+    db = tmp_path / "w.duckdb"
+    load_paths([SEEDS], db=db, progress=False)
+    holder = _load([write_rows(tmp_path / "a.csv", 1500)], db)
+    time.sleep(2.0)
+    refused = _load([FIXTURE_PAGES], db, MEDIA_LOCK_WAIT="1")
+    out, err = refused.communicate(timeout=120)
+    holder.communicate(timeout=600)
+    assert refused.returncode == 2
+    assert err.strip().splitlines()[-1].startswith("not loaded: ") and "Traceback" not in err
+
+
+def test_every_load_publishes_the_snapshot_the_dashboard_reads(tmp_path):
+    db = tmp_path / "w.duckdb"
+    load_paths([SEEDS], db=db, progress=False)
+    assert warehouse.read_path(db) == warehouse.snapshot_path(db)
+    load_paths([FIXTURE_PAGES], db=db, progress=False)
+    con = duckdb.connect(str(warehouse.snapshot_path(db)), read_only=True)
+    assert con.execute("SELECT count(*) FROM articles").fetchone()[0] == 3
+    con.close()
