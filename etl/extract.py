@@ -1,7 +1,10 @@
 """Mentions of one article: actors, countries and topics per part, with where each was found."""
 from __future__ import annotations
 
+from bisect import bisect_right
+
 import re
+import time
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -80,6 +83,49 @@ def extract_article(
     return out
 
 
+# Limits of what one article's extraction reads (issue 11: one 50 MB article stalled a load for hours).
+# Beyond them the text is kept whole in the warehouse, not scanned, and the load says so.
+SCAN_CHARS = 1_000_000      # of the body (and of a caption): about 2-4 s of extraction
+HEADLINE_CHARS = 2_000      # of a title or a trending headline
+TRENDING_ITEMS = 100        # sidebar entries scanned per page (real sidebars list 5 to 20)
+TIME_BUDGET = 20.0          # seconds per article: trending entries past it are not scanned
+
+
+def extract_article_within_limits(
+    title: str,
+    caption: str | None,
+    body: str,
+    trending: list[tuple[int, str]] | None = None,
+    dateline: str | None = None,
+) -> tuple[list[Mention], list[str]]:
+    """extract_article on what the limits allow (SCAN_CHARS, HEADLINE_CHARS, TRENDING_ITEMS,
+    TIME_BUDGET), and a remark for each limit that was reached. Linear in the text below the limits."""
+    remarks: list[str] = []
+    started = time.monotonic()
+
+    def capped(text: str | None, limit: int, what: str) -> str | None:
+        if text and len(text) > limit:
+            remarks.append(f"text not fully scanned: only the first {limit:,} characters of the {what} "
+                           f"(of {len(text):,}) were read for actors, places and topics")
+            return text[:limit]
+        return text
+
+    out = extract_article(capped(title, HEADLINE_CHARS, "title") or "", capped(caption, SCAN_CHARS, "caption"),
+                          capped(body, SCAN_CHARS, "body") or "", [], dateline)
+    items = list(trending or [])
+    if len(items) > TRENDING_ITEMS:
+        remarks.append(f"text not fully scanned: only the first {TRENDING_ITEMS} of {len(items):,} trending "
+                       "entries were read for actors, places and topics")
+        items = items[:TRENDING_ITEMS]
+    for i, (rank, headline) in enumerate(items):
+        if time.monotonic() - started > TIME_BUDGET:
+            remarks.append(f"text not fully scanned: the article's {TIME_BUDGET:.0f} s were spent after "
+                           f"{i} of {len(items)} trending entries")
+            break
+        out.extend(_trending_mentions(rank, (headline or "")[:HEADLINE_CHARS]))
+    return out, remarks
+
+
 def clear_caches() -> None:
     """Forget extracted trending headlines (after the model or the lexicons changed)."""
     _trending_mentions.cache_clear()
@@ -101,9 +147,9 @@ def _extract_group(parts: list[tuple[str, int | None, str, bool | None]]) -> lis
         actor_hits.extend((part, rank, text, h) for h in hits)
         # A country inside a person's name is not a mention of it; inside an organisation's it is
         # ("Timnas Indonesia", "Kedutaan Besar Amerika Serikat"), as the annotation guide counts it.
-        named = [(h.start, h.end) for h in hits if h.kind == "person"]
+        inside_person = _Intervals((h.start, h.end) for h in hits if h.kind == "person")
         for c in find_countries(text):
-            if not any(s <= c.start and c.end <= e for s, e in named):
+            if not inside_person.covers(c.start, c.end):
                 out.append(Mention(part, rank, "country", c.name, c.code, c.start, c.end, text))
         out.extend(_topic_mentions(part, rank, text))
     actor_hits.extend(_known_names_in_headlines(parts, actor_hits))
@@ -142,13 +188,34 @@ def _acronyms_of_things(actor_hits) -> set[str]:
     """Acronyms the article spells out after something that is not a person."""
     out: set[str] = set()
     texts = {(part, rank): text for part, rank, text, _ in actor_hits}
-    people = {(p, r): [(h.start, h.end) for pp, rr, _, h in actor_hits if (pp, rr) == (p, r) and h.kind == "person"]
-              for p, r in texts}
+    spans: dict = {}
+    for part, rank, _, h in actor_hits:
+        if h.kind == "person":
+            spans.setdefault((part, rank), []).append((h.start, h.end))
     for where, text in texts.items():
+        people = _Intervals(spans.get(where, ()))
         for m in _DEFINED_ACRONYM.finditer(text):
-            if not any(a <= m.start() < b for a, b in people[where]):
+            if not people.covers(m.start(), m.start() + 1):
                 out.add(m.group(1))
     return out
+
+
+class _Intervals:
+    """Spans of a text, asked whether one of them covers [start, end): a bisect and a running
+    maximum instead of a scan of every span (a scan per question made long articles quadratic)."""
+
+    def __init__(self, spans) -> None:
+        ordered = sorted(spans)
+        self.starts = [s for s, _ in ordered]
+        self.reach: list[int] = []
+        furthest = -1
+        for _, e in ordered:
+            furthest = max(furthest, e)
+            self.reach.append(furthest)
+
+    def covers(self, start: int, end: int) -> bool:
+        i = bisect_right(self.starts, start) - 1
+        return i >= 0 and self.reach[i] >= end
 
 
 def _dateline_place(dateline: str) -> list[Mention]:
@@ -203,7 +270,16 @@ def _person_resolver(hits: list[tuple[str, ActorHit]]):
     (`Zulhas`, `... akrab disapa Rerie`) become the fullest name the article uses."""
     listed = _person_aliases()
     names = [h.name for _, h in hits]
-    full = sorted({n for n in names if len(n.split()) > 1}, key=lambda n: (-len(n.split()), names.index(n)))
+    first_seen: dict[str, int] = {}
+    for i, n in enumerate(names):
+        first_seen.setdefault(n, i)
+    full = sorted({n for n in names if len(n.split()) > 1}, key=lambda n: (-len(n.split()), first_seen[n]))
+    # full names by each of their words, in full's order: a short name is looked for only among the
+    # full names holding its first word (every full name for every short one was quadratic).
+    by_word: dict[str, list[str]] = {}
+    for candidate in full:
+        for w in dict.fromkeys(candidate.split()):
+            by_word.setdefault(w, []).append(candidate)
     aliases: dict[str, str] = {}
     for alias, name in listed.items():
         if name in full:
@@ -227,7 +303,7 @@ def _person_resolver(hits: list[tuple[str, ActorHit]]):
         if name in aliases:
             return aliases[name]
         words = name.split()
-        for candidate in full:
+        for candidate in by_word.get(words[0], ()) if words else ():
             cw = candidate.split()
             if candidate != name and len(cw) > len(words) and _contains(cw, words):
                 return candidate

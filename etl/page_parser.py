@@ -41,7 +41,7 @@ class PageParseError(ValueError):
 
 
 _TRENDING_HEADER = re.compile(r"^\s*berita\s+trending\s*:?\s*$", re.IGNORECASE)
-_TRENDING_ITEM = re.compile(r"^\s*(?:[-*•]\s*)?(\d{1,2})[.)]?\s+(\S.*?)\s*$")
+_TRENDING_ITEM = re.compile(r"^\s*(?:[-*•]\s*)?(\d{1,5})[.)]?\s+(\S.*?)\s*$")
 _CREDIT = re.compile(r"^\s*(?:foto|photo|sumber\s+foto)\s*:\s*", re.IGNORECASE)
 # A dateline separator: hyphen, en or em dash, or a double hyphen, with space on at least one side.
 _SEP = re.compile(r"\s*(?:--|[-–—])\s+|\s+(?:--|[-–—])\s*")
@@ -60,7 +60,7 @@ _FUNCTION_WORDS = frozenset(
 def parse_page(text: str) -> PageRecord:
     """Parse a page text into its fields. Raises PageParseError when there is no headline."""
     lines = [ln.strip() for ln in normalize_text(text).split("\n")]
-    article_lines, trending = _split_trending(lines)
+    article_lines, trending, other = _split_trending(lines)
     # One pass of the boilerplate patterns over the whole text ($ still means end of line).
     cleaned = _boilerplate().sub(" ", "\n".join(article_lines))
     article_lines = [ln for ln in (squeeze(ln) for ln in cleaned.split("\n")) if ln]
@@ -71,6 +71,10 @@ def parse_page(text: str) -> PageRecord:
     dateline, first = _split_dateline(rest[0]) if rest else (None, "")
     paragraphs = [p for p in (_strip_read_also(p) for p in [first, *rest[1:]]) if p]
     warnings = [] if paragraphs else ["no body text after the headline (only site boilerplate)"]
+    if other:
+        # The sidebar's other lines are not an article's text; said, so that nothing goes unseen.
+        warnings.append(f"trending sidebar: {other:,} line{'' if other == 1 else 's'} after \"Berita Trending\" "
+                        "not a ranked headline; not kept")
     return PageRecord(
         title=title,
         caption=caption,
@@ -115,16 +119,19 @@ def parse_article_text(title: str, body: str) -> PageRecord:
     return PageRecord(title=title, dateline=dateline, paragraphs=paragraphs)
 
 
-def _split_trending(lines: list[str]) -> tuple[list[str], list[TrendingItem]]:
+def _split_trending(lines: list[str]) -> tuple[list[str], list[TrendingItem], int]:
+    """(article lines, trending items, lines after the header that are no ranked headline)."""
     for i, line in enumerate(lines):
         if _TRENDING_HEADER.match(line):
-            items = []
+            items, other = [], 0
             for item_line in lines[i + 1 :]:
                 m = _TRENDING_ITEM.match(item_line)
                 if m:
                     items.append(TrendingItem(int(m.group(1)), squeeze(m.group(2))))
-            return lines[:i], items
-    return lines, []
+                elif item_line:
+                    other += 1
+            return lines[:i], items, other
+    return lines, [], 0
 
 
 def _strip_boilerplate(line: str) -> str:

@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 import numpy as np
 
 from .dates import JAKARTA, MIN_YEAR, infer_published_date, local_day, parse_date_string
-from .extract import Mention, count_mentions, extract_article
+from .extract import HEADLINE_CHARS, SCAN_CHARS, Mention, count_mentions, extract_article_within_limits
 from .page_parser import PageRecord, parse_article_text, parse_page
 from .registry import entity_id
 
@@ -109,7 +109,7 @@ def bundle_from_page(text: str, source_path: str, meta: dict, today: date | None
         dropped, url = f"url {url[:60]!r} is not a web address (http or https); not kept", None
     fetched_at = _parse_fetched_at(meta.get("fetched_at"))
     guess = infer_published_date(
-        [page.title, page.caption or "", page.body],
+        [page.title[:HEADLINE_CHARS], (page.caption or "")[:SCAN_CHARS], page.body[:SCAN_CHARS]],
         published_raw=meta.get("published") or meta.get("published_at") or meta.get("published_date"),
         fetched_at=fetched_at,
         today=today,
@@ -208,7 +208,8 @@ def _assemble(
     }
     observed = local_day(fetched_at) if fetched_at else published
     trending = [{"article_id": article_id, "rank": t.rank, "headline": t.headline, "observed_date": observed} for t in page.trending]
-    mentions = extract_article(page.title, page.caption, page.body, [(t.rank, t.headline) for t in page.trending], page.dateline)
+    mentions, remarks = extract_article_within_limits(
+        page.title, page.caption, page.body, [(t.rank, t.headline) for t in page.trending], page.dateline)
     mentions = [m for m in mentions if not _self_mention(m, outlet)]
     return ArticleBundle(
         article=article,
@@ -216,7 +217,7 @@ def _assemble(
         mentions=[_count_row(article_id, c) for c in count_mentions(mentions)],
         evidence=[_evidence_row(article_id, m) for m in mentions],
         fetched_at=fetched_at,
-        warnings=list(page.warnings),
+        warnings=list(page.warnings) + remarks,
     )
 
 
@@ -261,8 +262,9 @@ _B = _RNG.integers(0, 1 << 31, SIGNATURE_SIZE, dtype=np.uint64)
 
 
 def body_signature(body: str) -> list[int] | None:
-    """MinHash of the body's word 3-shingles: the share of equal slots estimates Jaccard similarity."""
-    words = body.lower().split()
+    """MinHash of the body's word 3-shingles: the share of equal slots estimates Jaccard similarity.
+    Of the first SCAN_CHARS characters only: copies of one report agree there as well."""
+    words = body[:SCAN_CHARS].lower().split()
     if len(words) < 3:
         return None
     shingles = {" ".join(words[i : i + 3]) for i in range(len(words) - 2)}

@@ -126,8 +126,8 @@ def _titled_names(spans, view, starts, ends, text, words):
     taken = {i for s in spans for i in range(s.first, s.last + 1)}
     out = list(spans)
     for t_start, t_end in find_titles(text):
-        k = next((i for i, st in enumerate(starts) if st >= t_end), None)
-        if k is None:
+        k = bisect_left(starts, t_end)  # the first token after the title (a scan here made long texts quadratic)
+        if k >= len(starts):
             continue
         while k < len(view) and k not in taken:
             if view[k] == ",":

@@ -197,19 +197,33 @@ class Tagger:
             if margin[k : k + b - a].min() < self.sure_o:
                 todo.append((a, b, k))
             k += b - a
-        # Short and long stretches apart: one long stretch would make every short one pad to it.
-        for group in ([t for t in todo if t[1] - t[0] <= 6], [t for t in todo if t[1] - t[0] > 6]):
+        # Stretches of like length together (lengths within a factor of two): padding every stretch to
+        # the longest one made a long article's decoding quadratic.
+        # Padding is neutral for every stretch but the one that ends the text, whose free tail adds
+        # transitions: that one is decoded alone, padded as it always was (to the longest stretch of
+        # its side of six tokens), so that tags stay what the model was measured with.
+        groups: dict[int, list] = {}
+        pad: dict[int, int] = {}
+        for t in todo:
+            if t[1] == n:
+                short = t[1] - t[0] <= 6
+                groups[-1] = [t]
+                pad[-1] = max(b - a for a, b, _ in todo if (b - a <= 6) == short)
+            else:
+                groups.setdefault(max(3, (t[1] - t[0]).bit_length()), []).append(t)
+        for key, group in sorted(groups.items()):
             if group:
-                for (a, b, _), path in zip(group, self._decode_stretches(e, group, n)):
+                for (a, b, _), path in zip(group, self._decode_stretches(e, group, n, pad.get(key, 0))):
                     for j, lab in enumerate(path):
                         if lab != self.o:
                             out[a + j] = self.labels[lab]
         return out
 
-    def _decode_stretches(self, e: np.ndarray, todo: list[tuple[int, int, int]], n: int) -> list[list[int]]:
-        """Viterbi over all stretches of a text at once: padded to the longest, one array step per
-        position. Past its end a stretch is held in O, which adds the step to the O that follows it."""
-        count, longest = len(todo), max(b - a for a, b, _ in todo)
+    def _decode_stretches(self, e: np.ndarray, todo: list[tuple[int, int, int]], n: int, pad_to: int = 0
+                          ) -> list[list[int]]:
+        """Viterbi over all stretches of a text at once: padded to the longest (or to pad_to), one array
+        step per position. Past its end a stretch is held in O, which adds the step to the O that follows it."""
+        count, longest = len(todo), max(pad_to, max(b - a for a, b, _ in todo))
         block = np.full((count, longest, self.n), -1e4)
         block[:, :, self.o] = 0.0
         for r, (a, b, k) in enumerate(todo):

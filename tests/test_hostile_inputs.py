@@ -80,3 +80,47 @@ def test_a_bad_file_beside_a_good_one_is_reported_and_the_rest_loads(tmp_path, b
     assert len(mine) == 1, problems
     assert REASONS[bad] in mine[0][1]
     assert finished == 1
+
+
+def test_a_long_article_is_kept_whole_and_scanned_up_to_the_limit(tmp_path, monkeypatch):
+    from etl import extract, records
+    from etl.load import load_paths
+
+    monkeypatch.setattr(extract, "SCAN_CHARS", 20_000)
+    monkeypatch.setattr(records, "SCAN_CHARS", 20_000)
+    sentence = "Presiden Joko Widodo meresmikan jembatan di Jakarta. "
+    body = sentence * 400 + "Menteri Basuki Hadimuljono hadir di Surabaya. " * 400  # the second name after the limit
+    page = tmp_path / "long.txt"
+    page.write_text("Presiden Joko Widodo Tinjau Proyek\n" + body, encoding="utf-8")
+    db = tmp_path / "w.duckdb"
+    report = load_paths([page], db=db, progress=False, workers=1)
+    assert report.added == 1 and report.warned["text not fully scanned"] == 1
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        assert con.execute("SELECT length(body) FROM articles").fetchone()[0] >= len(body) - 2
+        names = {r[0] for r in con.execute("SELECT entity FROM mentions WHERE kind = 'person'").fetchall()}
+        [(message,)] = con.execute("SELECT message FROM load_errors WHERE severity = 'warning'").fetchall()
+    finally:
+        con.close()
+    assert "Joko Widodo" in names and "Basuki Hadimuljono" not in names
+    assert "only the first 20,000 characters of the body" in message
+
+
+def test_a_page_with_ten_thousand_trending_entries_loads_its_sidebar_and_scans_the_first(tmp_path):
+    from etl.load import load_paths
+
+    lines = ["Presiden Joko Widodo Tinjau Proyek", "Jakarta - Presiden Joko Widodo meninjau proyek.", "Berita Trending"]
+    lines += [f"- {i} Menteri Basuki Hadimuljono Tinjau Jembatan {i}" for i in range(1, 10_001)]
+    page = tmp_path / "sidebar.txt"
+    page.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    db = tmp_path / "w.duckdb"
+    report = load_paths([page], db=db, progress=False, workers=1)
+    assert report.added == 1
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        stored = con.execute("SELECT count(*) FROM trending").fetchone()[0]
+        scanned = con.execute("SELECT count(DISTINCT trending_rank) FROM mentions WHERE part = 'trending'").fetchone()[0]
+    finally:
+        con.close()
+    assert stored == 10_000  # the whole sidebar is kept
+    assert 0 < scanned <= 100 and report.warned["text not fully scanned"] == 1
