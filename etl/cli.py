@@ -56,6 +56,11 @@ def main(argv: list[str] | None = None) -> int:
     except WarehouseLocked as exc:
         print(f"not loaded: {exc}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        # Batches are transactions: what was committed stays, the batch in progress is rolled back, and
+        # the next load of the same files carries on from there (its run finishes the bookkeeping).
+        print("interrupted: nothing was half-written; load the same files again to finish", file=sys.stderr)
+        return 130
     print(f"warehouse: {db}")
     print(report.summary())
     # Non-zero only when nothing at all could be loaded.

@@ -12,6 +12,7 @@ import hashlib
 import json
 import multiprocessing
 import os
+import signal
 import sys
 import time
 from collections import Counter, deque
@@ -160,7 +161,9 @@ def extractor_fingerprint() -> str:
     from .registry import blocked
 
     h = hashlib.sha1(EXTRACTOR_VERSION.encode())
-    for folder in {lexicons.DEFAULT_DIR, lexicons.lexicon_dir(), MODELS}:
+    # sorted: a set's order changes from process to process (string hashing is salted), and so did
+    # the fingerprint, making a second load in a new process redo every article.
+    for folder in sorted({Path(lexicons.DEFAULT_DIR), Path(lexicons.lexicon_dir()), Path(MODELS)}):
         for f in sorted(Path(folder).glob("*")):
             if f.is_file() and f.name != "entity_overrides.csv":
                 h.update(f.name.encode() + f.read_bytes())
@@ -324,12 +327,19 @@ def load_paths(
     finally:
         state.close()
         if pool is not None:
-            pool.terminate()
+            _stop(pool)
         if bar is not None:
             bar.close()
     report.seconds = time.perf_counter() - started
     _write_report(db, report, paths, started_at)
     return report
+
+
+def _stop(pool) -> None:
+    """Stop the workers (at the end, on an error or on Ctrl-C; their unfinished chunks were never
+    written). Workers ignore SIGINT (see _warm), so terminating them does not wait on one that was
+    interrupted mid-task: that had left Pool.terminate() hanging for 608 s once."""
+    pool.terminate()
 
 
 # The loader's share of memory; the rest of the 2 GB budget is the workers'.
@@ -372,6 +382,9 @@ def _connect_for_load(db, schema: bool = False, wait: float | None = None):
 
 
 def _warm() -> None:
+    # Ctrl-C is the parent's to handle: a worker interrupted mid-task left Pool.terminate() waiting
+    # (608 s once). The parent stops the workers itself.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     # Load lexicons once per worker, before the first chunk arrives.
     from .extract import extract_article
 
@@ -553,6 +566,9 @@ def _write_batch(con, batch: list[tuple[_Item, ArticleBundle]], report: LoadRepo
             con.unregister("incoming")
         con.register("incoming_versions", versions)
         con.execute("INSERT INTO article_versions BY NAME SELECT * FROM incoming_versions")
+        # The batch's remarks (and problems met since the last batch) commit with its articles: a crash
+        # cannot keep the articles and lose what was said about them.
+        _flush_problems(con, report)
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
@@ -595,7 +611,17 @@ def _flush_problems(con, report: LoadReport) -> None:
         "reason": [p.reason for p in todo],
     })
     con.register("incoming_errors", errors)
-    con.execute("INSERT INTO load_errors BY NAME SELECT * FROM incoming_errors")
+    # Each problem once, under the run that first met it: a rerun after a crash (or a second load of
+    # the same files) meets the same rejected rows and broken files again.
+    con.execute("""
+        INSERT INTO load_errors BY NAME
+        SELECT i.* FROM incoming_errors AS i
+        WHERE NOT EXISTS (
+            SELECT 1 FROM load_errors AS e
+            WHERE e.source_path = i.source_path AND e.message = i.message
+              AND e.row_number IS NOT DISTINCT FROM i.row_number
+        )
+    """)
     con.unregister("incoming_errors")
     report.pending = []
 

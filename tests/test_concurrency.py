@@ -99,8 +99,9 @@ def test_a_reader_polling_during_a_full_corpus_load(tmp_path):
 def test_a_second_load_waits_for_the_first_and_both_are_recorded(tmp_path):
     db = tmp_path / "w.duckdb"
     load_paths([SEEDS], db=db, progress=False)
-    first = _load([write_rows(tmp_path / "a.csv", 1500)], db)
+    first = _load([write_rows(tmp_path / "a.csv", 6000)], db)
     time.sleep(2.0)  # the first has the file
+    assert first.poll() is None, "the first load ended too soon to test anything"
     second = _load([write_rows(tmp_path / "b.csv", 50, start=10_000)], db)
     out1, err1 = first.communicate(timeout=600)
     out2, err2 = second.communicate(timeout=600)
@@ -112,8 +113,9 @@ def test_a_second_load_waits_for_the_first_and_both_are_recorded(tmp_path):
 def test_a_load_that_cannot_get_the_file_says_so_in_one_line(tmp_path):
     db = tmp_path / "w.duckdb"
     load_paths([SEEDS], db=db, progress=False)
-    holder = _load([write_rows(tmp_path / "a.csv", 1500)], db)
+    holder = _load([write_rows(tmp_path / "a.csv", 6000)], db)
     time.sleep(2.0)
+    assert holder.poll() is None, "the first load ended too soon to test anything"
     refused = _load([FIXTURE_PAGES], db, MEDIA_LOCK_WAIT="1")
     out, err = refused.communicate(timeout=120)
     holder.communicate(timeout=600)
@@ -129,3 +131,23 @@ def test_every_load_publishes_the_snapshot_the_dashboard_reads(tmp_path):
     con = duckdb.connect(str(warehouse.snapshot_path(db)), read_only=True)
     assert con.execute("SELECT count(*) FROM articles").fetchone()[0] == 3
     con.close()
+
+
+def test_the_extractor_fingerprint_is_the_same_in_every_process():
+    """It keys every input's hash: when it changed with Python's hash seed, a second load in a new
+    process redid every article (found by bench/fault_injection.py)."""
+    import os
+
+    prints = {subprocess.run([sys.executable, "-c", "from etl.load import extractor_fingerprint as f; print(f())"],
+                             cwd=ROOT, capture_output=True, text=True, check=True,
+                             env={**os.environ, "PYTHONHASHSEED": str(seed)}).stdout.strip() for seed in range(6)}
+    assert len(prints) == 1
+
+
+def test_a_second_load_in_a_new_process_adds_nothing(tmp_path):
+    db = tmp_path / "w.duckdb"
+    for _ in range(2):
+        proc = _load([SEEDS, FIXTURE_PAGES], db)
+        out, err = proc.communicate(timeout=300)
+        assert proc.returncode == 0, err
+    assert "articles added: 0  updated: 0  already present: 3" in out

@@ -1,0 +1,129 @@
+"""Fault injection (issue 11): kill -9 a load at random points, load again, compare with a clean load.
+
+Run:  .venv/bin/python bench/fault_injection.py [--input ../shared/corpus] [--kills 20] [--seed 11]
+
+A clean load of --input gives the reference. Then, --kills times: a fresh warehouse, a load started
+and killed with SIGKILL (its whole process group: the loader and its workers) after a random time
+between 0.3 s and the clean load's duration (seeded), the same load run again to its end, and the
+result compared with the reference, table by table: articles, trending, mentions, article_versions
+(id and content hash), the entity registry and its aliases, the daily rollups, load_errors (path,
+row, severity, message, reason) and the number of documents in the search index. Run ids, times and
+load_runs (where the killed run stays, unfinished) are left out. Exits 1 if any rerun differs.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+# table -> the columns compared (what a clean load and a rerun must agree on)
+COMPARED = {
+    "articles": "*",
+    "trending": "*",
+    "mentions": "*",
+    "article_versions": "article_id, content_hash",
+    "entities": "*",
+    "entity_aliases": "*",
+    "daily_entities": "*",
+    "daily_items": "*",
+    "load_errors": "source_path, row_number, severity, message, reason",
+}
+
+
+def digest(db: Path) -> dict[str, tuple[int, str]]:
+    """Per table: rows and an md5 of all its compared rows in order."""
+    import duckdb
+
+    from warehouse import search
+
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        out = {}
+        for table, cols in COMPARED.items():
+            rows, md5 = con.execute(f"""
+                SELECT count(*), md5(coalesce(string_agg(r, chr(30) ORDER BY r), ''))
+                FROM (SELECT CAST(ROW({cols}) AS VARCHAR) AS r FROM {table})
+            """ if cols != "*" else f"""
+                SELECT count(*), md5(coalesce(string_agg(r, chr(30) ORDER BY r), ''))
+                FROM (SELECT CAST(t AS VARCHAR) AS r FROM {table} AS t)
+            """).fetchone()
+            out[table] = (rows, md5)
+    finally:
+        con.close()
+    index = search.open_index(db)
+    out["search index documents"] = (index.searcher().num_docs if index else 0, "")
+    return out
+
+
+def load(inputs: list[str], db: Path) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "etl", "load", *inputs, "--db", str(db), "--no-progress"],
+                            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                            start_new_session=True)
+
+
+def run(inputs: list[str], kills: int, seed: int, work: Path) -> list[dict]:
+    clean = work / "clean.duckdb"
+    t = time.perf_counter()
+    proc = load(inputs, clean)
+    _, err = proc.communicate()
+    took = time.perf_counter() - t
+    if proc.returncode != 0:
+        raise SystemExit(f"the clean load failed: {err[-500:]}")
+    reference = digest(clean)
+    print(f"clean load: {took:.1f} s; " + ", ".join(f"{k} {v[0]:,}" for k, v in reference.items()), flush=True)
+    rng = random.Random(seed)
+    results = []
+    for k in range(kills):
+        db = work / f"run{k}.duckdb"
+        at = rng.uniform(0.3, took)
+        proc = load(inputs, db)
+        time.sleep(at)
+        ended_first = proc.poll() is not None
+        if not ended_first:
+            os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+        again = load(inputs, db)
+        _, err = again.communicate()
+        got = digest(db) if again.returncode == 0 else {}
+        differ = [name for name in reference if got.get(name) != reference[name]]
+        results.append({"kill": k + 1, "at": at, "ended_first": ended_first, "rerun_rc": again.returncode,
+                        "differ": differ})
+        print(f"kill {k + 1:>2} at {at:5.1f} s{' (the load had ended)' if ended_first else ''}: rerun exit "
+              f"{again.returncode}; " + ("equal to the clean load" if not differ else f"DIFFERENT: {differ}"),
+              flush=True)
+        for suffix in ("", ".wal", ".snapshot"):
+            Path(str(db) + suffix).unlink(missing_ok=True)
+        shutil.rmtree(str(db) + ".search", ignore_errors=True)
+    return results
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--input", action="append", help="files or folders to load (default: ../shared/corpus)")
+    ap.add_argument("--kills", type=int, default=20)
+    ap.add_argument("--seed", type=int, default=11)
+    args = ap.parse_args()
+    inputs = args.input or [str(ROOT.parent / "shared" / "corpus")]
+    work = Path(tempfile.mkdtemp(prefix="media-faults-"))
+    try:
+        results = run(inputs, args.kills, args.seed, work)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    bad = [r for r in results if r["differ"] or r["rerun_rc"] != 0]
+    killed = sum(not r["ended_first"] for r in results)
+    print(f"{len(results)} runs, {killed} killed mid-load; reruns equal to the clean load: {len(results) - len(bad)} of {len(results)}")
+    return 1 if bad else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
