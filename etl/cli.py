@@ -50,6 +50,10 @@ def main(argv: list[str] | None = None) -> int:
         columns=[c.strip() for c in args.columns.split(",")] if args.columns else None,
     )
     db = warehouse.db_path(args.db)
+    problem = _not_a_warehouse(db)
+    if problem:
+        print(f"not loaded: {problem}", file=sys.stderr)
+        return 2
     try:
         report = load_paths(args.paths, db=db, progress=False if args.no_progress else None, options=options,
                             workers=args.workers, evidence=args.evidence)
@@ -65,6 +69,25 @@ def main(argv: list[str] | None = None) -> int:
     print(report.summary())
     # Non-zero only when nothing at all could be loaded.
     return 1 if report.loaded == 0 else 0
+
+
+def _not_a_warehouse(db) -> str | None:
+    """Why `db` cannot be a warehouse (a folder, a file DuckDB cannot open), or None."""
+    import duckdb
+
+    if db.is_dir():
+        return f"{db} is a folder; --db names the warehouse file (it is created if missing)"
+    if not db.exists():
+        return None
+    try:
+        duckdb.connect(str(db), read_only=True).close()
+    except duckdb.IOException as exc:
+        if "lock" in str(exc).lower():
+            return None  # another process has it open: the load waits for it
+        return f"{db} is not a DuckDB warehouse ({str(exc).splitlines()[0]})"
+    except duckdb.Error as exc:
+        return f"{db} is not a DuckDB warehouse ({str(exc).splitlines()[0]})"
+    return None
 
 
 def _index(db) -> int:

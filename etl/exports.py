@@ -1,6 +1,7 @@
 """Read tabular scraper exports (CSV, JSON Lines, JSON, Parquet) as rows of known fields, streaming."""
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import json
@@ -63,15 +64,60 @@ def _project(record: dict, mapping: dict[str, str]) -> dict[str, str]:
     return {field: _text(record.get(col)) for field, col in mapping.items()}
 
 
+def looks_like(sample: bytes) -> tuple[str, str] | None:
+    """(codec, name) of the encoding bytes that are not UTF-8 look like, or None. Indonesian pages
+    and exports that are not UTF-8 are Windows-1252 (a superset of Latin-1) or UTF-16."""
+    if sample[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return "utf-16", "UTF-16"
+    try:
+        text = sample.decode("cp1252")
+    except UnicodeDecodeError:
+        return None
+    return ("cp1252", "Windows-1252 (Latin-1)") if all(c.isprintable() or c.isspace() for c in text) else None
+
+
+class _Undecodable:
+    """Counts the bytes that were not UTF-8 while a file was read (they become U+FFFD), so that the
+    load can say so instead of changing text without a word."""
+    name = "media-count-replace"
+    files: dict[int, list] = {}
+
+    @classmethod
+    def handler(cls, exc: UnicodeDecodeError):
+        # The reader's stream is not reachable from here: one counter per reading thread will do.
+        import threading
+
+        seen = cls.files.setdefault(threading.get_ident(), [0, None])
+        seen[0] += exc.end - exc.start
+        if seen[1] is None:
+            seen[1] = bytes(exc.object[exc.start:exc.start + 64])
+        return "\ufffd", exc.end
+
+
+codecs.register_error(_Undecodable.name, _Undecodable.handler)
+
+
+def undecodable_bytes() -> tuple[int, bytes | None]:
+    """Bytes replaced in this thread since the last call (and the first such bytes), then reset."""
+    import threading
+
+    seen = _Undecodable.files.pop(threading.get_ident(), [0, None])
+    return seen[0], seen[1]
+
+
 def _open_text(path: Path) -> io.TextIOWrapper:
     head = path.open("rb").read(4096)
     try:
         head.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         if len(head) - exc.start > 4:  # not just a character cut by the 4 KB window
-            raise ExportError(f"not UTF-8 text (byte {exc.start})") from exc
-    # A BOM is dropped; a bad byte later on becomes U+FFFD instead of losing the file.
-    return path.open("r", encoding="utf-8-sig", errors="replace", newline="")
+            looks = looks_like(head[exc.start:exc.start + 64])
+            hint = f"; it looks like {looks[1]}: convert it to UTF-8" if looks else ""
+            raise ExportError(f"not UTF-8 text (byte {exc.start}){hint}") from exc
+    # A BOM is dropped; a bad byte later on becomes U+FFFD instead of losing the file, and is counted
+    # (undecodable_bytes) for the load to report.
+    undecodable_bytes()
+    return path.open("r", encoding="utf-8-sig", errors=_Undecodable.name, newline="")
 
 
 def _csv_rows(path: Path, options: TableOptions, delimiter: str | None) -> Iterator[TableRow]:

@@ -29,10 +29,10 @@ import warehouse
 from . import lexicons
 from .columns import ColumnError
 from .dates import numeric_dayfirst
-from .exports import TABLE_SUFFIXES, ExportError, TableOptions, read_table
+from .exports import TABLE_SUFFIXES, ExportError, TableOptions, looks_like, read_table, undecodable_bytes
 from .features import MODELS
 from .page_parser import PageParseError
-from .records import META_SUFFIX, ArticleBundle, RowRejected, bundle_from_page, bundle_from_row, read_meta
+from .records import META_SUFFIX, READ_AS_KEY, ArticleBundle, RowRejected, bundle_from_page, bundle_from_row, read_meta
 from . import registry, rollups, search_index
 from .stories import assign_stories
 
@@ -112,7 +112,7 @@ class LoadReport:
             lines.append(f"  loaded with remark {n:>7}  {reason}")
         file_level = self.problems
         for p in file_level[:50]:
-            lines.append(f"  {p.severity.upper()} {p.path}: {p.message}")
+            lines.append(f"  {p.severity.upper()} {_shown(p.path)}: {_shown(p.message)}")
         if len(file_level) > 50:
             lines.append(f"  ... and {len(file_level) - 50} more in load_errors")
         return "\n".join(lines)
@@ -132,6 +132,12 @@ class _Item:
     dayfirst: bool = True
 
 
+def _shown(text: str) -> str:
+    """A file name or message for a one-line report: control characters (a newline in a file name
+    could fake a report line) written as escapes."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in str(text))
+
+
 def discover(paths: Iterable[str | os.PathLike[str]]) -> tuple[list[Path], list[FileProblem]]:
     """Input files under the given paths, in a stable order; missing paths are problems."""
     found: list[Path] = []
@@ -139,12 +145,31 @@ def discover(paths: Iterable[str | os.PathLike[str]]) -> tuple[list[Path], list[
     for raw in paths:
         p = Path(raw)
         if p.is_dir():
-            found.extend(sorted(f for f in p.rglob("*") if f.is_file() and _is_input(f)))
+            found.extend(_walk(p, problems))
         elif p.is_file():
             found.append(p)
         else:
             problems.append(FileProblem(str(p), "no such file or folder"))
     return found, problems
+
+
+def _walk(folder: Path, problems: list[FileProblem]) -> list[Path]:
+    """Input files under a folder, sorted. A folder that cannot be read is reported; linked folders
+    are not followed (a link back up made a loop), and are reported too."""
+    found: list[Path] = []
+
+    def unreadable(exc: OSError) -> None:
+        problems.append(FileProblem(str(exc.filename or folder), f"folder not readable ({exc.strerror or exc})", "warning"))
+
+    for root, dirs, files in os.walk(folder, onerror=unreadable, followlinks=False):
+        for d in sorted(dirs):
+            if os.path.islink(os.path.join(root, d)):
+                problems.append(FileProblem(os.path.join(root, d), "a link to a folder: not followed (load its target itself)", "warning"))
+        for name in files:
+            f = Path(root) / name
+            if _is_input(f) and f.is_file():
+                found.append(f)
+    return sorted(found)
 
 
 def _is_input(path: Path) -> bool:
@@ -186,11 +211,19 @@ def iter_items(
         if suffix in PAGE_SUFFIXES:
             try:
                 raw = path.read_bytes()
+                read_as = None
                 try:
                     text = raw.decode("utf-8-sig")
                 except UnicodeDecodeError as exc:
-                    raise ValueError(f"not UTF-8 text (byte {exc.start})") from exc
+                    # Indonesian sites that are not UTF-8 are Windows-1252 (Latin-1): read it as that,
+                    # and say so, rather than lose the page.
+                    looks = looks_like(raw[exc.start:exc.start + 64])
+                    if looks is None:
+                        raise ValueError(f"not UTF-8 text (byte {exc.start}), nor any encoding it looks like") from exc
+                    text, read_as = raw.decode(looks[0], errors="replace"), (exc.start, looks[1])
                 meta = read_meta(path)
+                if read_as:
+                    meta = {**meta, READ_AS_KEY: f"not UTF-8 from byte {read_as[0]}: read as {read_as[1]}"}
             except Exception as exc:
                 yield FileProblem(source, _reason(exc))
                 continue
@@ -238,6 +271,11 @@ def _table_items(path: Path, source: str, fingerprint: str, options: TableOption
         yield from items(rows)
     except Exception as exc:
         yield FileProblem(source, f"stopped reading after row {head[-1].number if head else 0}: {_reason(exc)}")
+    replaced, sample = undecodable_bytes()
+    if replaced:
+        looks = looks_like(sample or b"")
+        yield FileProblem(source, f"encoding: {replaced:,} bytes were not UTF-8 and became \ufffd"
+                          + (f"; they look like {looks[1]}" if looks else ""), "warning", None, "encoding")
 
 
 # ---------------------------------------------------------------------------------------------

@@ -82,6 +82,7 @@ def read_meta(page_path: Path) -> dict:
 
 
 META_KEYS = ("url", "outlet", "fetched_at", "published")
+READ_AS_KEY = "_read_as"   # set by the loader (never from a file): the encoding a page was read in
 
 
 def _short(value, limit: int = 40) -> str:
@@ -117,6 +118,8 @@ def bundle_from_page(text: str, source_path: str, meta: dict, today: date | None
     bundle = _assemble(page, url, meta.get("outlet"), guess.published_date, guess.date_source, fetched_at, source_path)
     if dropped:
         bundle.warnings.append(dropped)
+    if meta.get(READ_AS_KEY):
+        bundle.warnings.append(f"encoding: {meta[READ_AS_KEY]}")
     return bundle
 
 

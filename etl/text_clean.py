@@ -4,7 +4,9 @@ from __future__ import annotations
 import re
 
 _SPACES = re.compile(r"[\u00a0\u2007\u202f\u2009\u200a\u3000\t\f\v]")
-_INVISIBLE = re.compile(r"[\ufeff\u200b\u200c\u200d\u2060\u00ad]")
+# Invisible characters, and control characters other than tab and line ends (a NUL byte in a title
+# was stored as is).
+_INVISIBLE = re.compile(r"[\ufeff\u200b\u200c\u200d\u2060\u00ad\x00-\x08\x0e-\x1f\x7f]")
 _MULTI_SPACE = re.compile(r" {2,}")
 
 

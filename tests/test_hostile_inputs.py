@@ -124,3 +124,61 @@ def test_a_page_with_ten_thousand_trending_entries_loads_its_sidebar_and_scans_t
         con.close()
     assert stored == 10_000  # the whole sidebar is kept
     assert 0 < scanned <= 100 and report.warned["text not fully scanned"] == 1
+
+
+def test_text_that_is_not_utf8_is_read_and_reported_with_the_encoding_it_looks_like(tmp_path):
+    from etl.load import load_paths
+
+    (tmp_path / "latin.txt").write_bytes(
+        "Presiden Joko Widodo Kunjungi Café\nJakarta - Presiden Joko Widodo minum kopi di café itu.\n".encode("cp1252"))
+    rows = "title,content,url\n" + "".join(f"Berita {i},Presiden hadir {i}.,https://e.test/{i}\n" for i in range(300))
+    (tmp_path / "late.csv").write_bytes(rows.encode() + "Berita Café,Presiden di café.,https://e.test/x\n".encode("cp1252"))
+    db = tmp_path / "w.duckdb"
+    report = load_paths([tmp_path / "latin.txt", tmp_path / "late.csv"], db=db, progress=False)
+    assert report.added == 302 and report.failed == 0
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        titles = {r[0] for r in con.execute("SELECT title FROM articles").fetchall()}
+        said = [r[0] for r in con.execute("SELECT message FROM load_errors WHERE reason = 'encoding'").fetchall()]
+    finally:
+        con.close()
+    assert "Presiden Joko Widodo Kunjungi Café" in titles
+    assert any("read as Windows-1252" in m for m in said) and any("look like Windows-1252" in m for m in said)
+
+
+def test_control_characters_are_not_stored(tmp_path):
+    from etl.load import load_paths
+
+    (tmp_path / "nul.csv").write_bytes(b"title,content,url\nJudul\x00 Berita\x07,Presiden Joko Widodo hadir.,https://e.test/n\n")
+    db = tmp_path / "w.duckdb"
+    load_paths([tmp_path / "nul.csv"], db=db, progress=False)
+    con = duckdb.connect(str(db), read_only=True)
+    assert con.execute("SELECT title FROM articles").fetchone()[0] == "Judul Berita"
+    con.close()
+
+
+def test_a_db_that_is_a_folder_or_not_duckdb_is_refused_in_one_line(tmp_path, capsys):
+    from .conftest import SEEDS
+
+    not_db = tmp_path / "notes.duckdb"
+    not_db.write_text("not a database")
+    for target in (tmp_path, not_db):
+        assert cli(["load", str(SEEDS), "--db", str(target), "--no-progress"]) == 2
+        err = capsys.readouterr().err.strip()
+        assert err.startswith("not loaded: ") and "\n" not in err and "Traceback" not in err
+
+
+def test_folder_links_are_not_followed_and_file_names_cannot_fake_report_lines(tmp_path, capsys):
+    from .conftest import SEEDS
+
+    inputs = tmp_path / "in"
+    (inputs / "a").mkdir(parents=True)
+    (inputs / "a" / "back").symlink_to(inputs)  # a loop
+    seed = next(SEEDS.glob("*.txt"))
+    (inputs / "a" / "page.txt").write_text(seed.read_text(encoding="utf-8"), encoding="utf-8")
+    (inputs / "x\nERROR fake.txt").write_text("", encoding="utf-8")
+    assert cli(["load", str(inputs), "--db", str(tmp_path / "w.duckdb"), "--no-progress"]) == 0
+    out = capsys.readouterr().out
+    assert "a link to a folder: not followed" in out
+    assert not [line for line in out.splitlines() if line.startswith("ERROR fake")]
+    assert "x\\nERROR fake.txt" in out
