@@ -182,3 +182,12 @@ def test_folder_links_are_not_followed_and_file_names_cannot_fake_report_lines(t
     assert "a link to a folder: not followed" in out
     assert not [line for line in out.splitlines() if line.startswith("ERROR fake")]
     assert "x\\nERROR fake.txt" in out
+
+
+def test_a_fuzz_run_escapes_nothing_and_loses_no_file(tmp_path):
+    """A short run of bench/fuzz.py (fixed seed): the full run's figures are in docs/reliability.md."""
+    from bench.fuzz import run
+
+    result = run(40, seed=7, seconds=120, work=tmp_path)
+    assert result["escaped"] == [] and result["lost"] == []
+    assert result["files_with_articles"] > 0 and result["files_reported"] > 0

@@ -1,0 +1,194 @@
+"""Fuzz the page parser and the importer (issue 11): hostile files in, the loader must account for each.
+
+Run:  .venv/bin/python bench/fuzz.py [--inputs 400] [--seed 11] [--seconds 600]
+
+Makes --inputs files (seeded, so every run makes the same ones): random bytes; real corpus pages
+(the seed page without ../shared) cut at random points, with bytes flipped, re-encoded in part as
+Windows-1252 or UTF-16, with a line of a few megabytes, with a trending list of 10,000 entries;
+CSV, JSON Lines, JSON and Parquet exports cut, flipped, with unbalanced quotes, NUL bytes, a huge
+field or nesting. Each goes through the loader's own steps (reading, parsing, extraction), timed,
+and no exception may escape them; then all are loaded together into one warehouse, and every file
+must be accounted for: articles from it, or a load_errors row that names it. Stops making new
+inputs after --seconds. Exits 1 on an escaped exception or a file lost.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+PAGES = ROOT.parent / "shared" / "corpus" / "pages"
+
+
+def real_pages(limit: int = 200) -> list[str]:
+    found = sorted(PAGES.rglob("*.txt"))[:limit] if PAGES.is_dir() else []
+    found = found or sorted((ROOT / "seeds").glob("*.txt"))
+    return [p.read_text(encoding="utf-8") for p in found]
+
+
+def flip(data: bytes, rng: random.Random, n: int) -> bytes:
+    data = bytearray(data)
+    for _ in range(n):
+        if data:
+            data[rng.randrange(len(data))] = rng.randrange(256)
+    return bytes(data)
+
+
+def make_page(rng: random.Random, pages: list[str]) -> bytes:
+    page = rng.choice(pages)
+    kind = rng.randrange(7)
+    if kind == 0:
+        return rng.randbytes(rng.randrange(0, 20_000))
+    if kind == 1:
+        raw = page.encode()
+        return raw[: rng.randrange(len(raw) + 1)]
+    if kind == 2:
+        return flip(page.encode(), rng, rng.randrange(1, 50))
+    if kind == 3:  # part of it in another encoding
+        cut = rng.randrange(len(page) + 1)
+        other = rng.choice(["cp1252", "utf-16", "latin-1"])
+        return page[:cut].encode() + page[cut:].encode(other, errors="replace")
+    if kind == 4:  # one huge line
+        return (page.split("\n", 1)[0] + "\n" + "kata " * rng.randrange(100_000, 600_000)).encode()
+    if kind == 5:  # a huge trending list
+        return (page + "\nBerita Trending\n" + "".join(f"- {i} Judul berita trending nomor {i}\n" for i in range(1, 10_001))).encode()
+    return "".join(chr(rng.randrange(1, 0x2FFF)) for _ in range(rng.randrange(1, 5000))).encode("utf-8", errors="replace")
+
+
+def make_table(rng: random.Random, pages: list[str], tag: int) -> tuple[str, bytes]:
+    """An export; its rows' URLs carry `tag`, so that no two files hold the same article."""
+    page = rng.choice(pages)
+    title, _, body = page.partition("\n")
+    suffix = rng.choice([".csv", ".jsonl", ".json", ".parquet"])
+    kind = rng.randrange(6)
+    if suffix == ".parquet":
+        if kind < 3:
+            return suffix, rng.randbytes(rng.randrange(0, 5000))
+        import io
+
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        buf = io.BytesIO()
+        pq.write_table(pa.table({"title": [f"{title} {tag}"] * 3, "content": [body, "", None], "weird": [1, 2, 3]}), buf)
+        data = buf.getvalue()
+        return suffix, data[: rng.randrange(len(data) + 1)] if kind == 3 else data
+    if suffix == ".csv":
+        rows = ['title,content,date,url']
+        for i in range(rng.randrange(1, 30)):
+            rows.append(f'"{title} {i}","{body[:2000].replace(chr(34), "")}",2025-05-0{i % 9 + 1},https://f.test/{tag}/{i}')
+        data = "\n".join(rows).encode()
+        if kind == 0:
+            data = data.replace(b'"', b"", 1)  # an unbalanced quote
+        elif kind == 1:
+            data = flip(data, rng, 30)
+        elif kind == 2:
+            data = data + b'\n"' + b"x" * rng.randrange(1_000_000, 3_000_000) + b'",body\n'  # a huge field
+        elif kind == 3:
+            data = data.replace(b",", b"\x00,", 5)
+        elif kind == 4:
+            data = data[: rng.randrange(len(data) + 1)]
+        return suffix, data
+    records = [{"title": f"{title} {i}", "content": body[:2000], "url": f"https://f.test/{tag}/j{i}"} for i in range(rng.randrange(1, 30))]
+    if suffix == ".jsonl":
+        data = "\n".join(json.dumps(r, ensure_ascii=False) for r in records).encode()
+        if kind == 0:
+            data += b"\n" + b'{"a":' * 50_000 + b"1" + b"}" * 50_000
+        elif kind == 1:
+            data = flip(data, rng, 30)
+        elif kind == 2:
+            data = data[: rng.randrange(len(data) + 1)]
+        elif kind == 3:
+            data = b"\n".join([b"[1, 2]", b"null", b"\"x\""] * 5) + b"\n" + data
+        return suffix, data
+    data = json.dumps(records, ensure_ascii=False).encode()
+    if kind == 0:
+        data = b"[" * 100_000 + b"]" * 100_000
+    elif kind == 1:
+        data = flip(data, rng, 30)
+    elif kind == 2:
+        data = data[: rng.randrange(len(data) + 1)]
+    elif kind == 3:
+        data = json.dumps({"items": records, "more": [1, 2]}).encode()
+    return suffix, data
+
+
+def run(n: int, seed: int, seconds: float, work: Path) -> dict:
+    from etl.load import _build, extractor_fingerprint, iter_items, load_paths
+
+    rng = random.Random(seed)
+    pages = real_pages()
+    files: list[Path] = []
+    started = time.monotonic()
+    for i in range(n):
+        if time.monotonic() - started > seconds:
+            break
+        if i % 2 == 0:
+            path = work / f"page{i:04d}.txt"
+            path.write_bytes(make_page(rng, pages))
+        else:
+            suffix, data = make_table(rng, pages, i)
+            path = work / f"table{i:04d}{suffix}"
+            path.write_bytes(data)
+        files.append(path)
+    fingerprint = extractor_fingerprint()
+    escaped, slowest = [], (0.0, "")
+    for path in files:
+        t = time.perf_counter()
+        try:
+            for item in iter_items([path], fingerprint):
+                if not hasattr(item, "message"):  # a work item, not a FileProblem
+                    _build(item)
+        except BaseException as exc:  # noqa: BLE001 - what the fuzz looks for
+            escaped.append(f"{path.name}: {type(exc).__name__}: {exc}"[:300])
+        took = time.perf_counter() - t
+        slowest = max(slowest, (took, path.name))
+    db = work / "fuzz.duckdb"
+    t = time.perf_counter()
+    report = load_paths(files, db=db, progress=False)
+    load_seconds = time.perf_counter() - t
+    import duckdb
+
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        loaded = {r[0] for r in con.execute("SELECT DISTINCT source_path FROM articles").fetchall()}
+        reported = {r[0] for r in con.execute("SELECT DISTINCT source_path FROM load_errors").fetchall()}
+    finally:
+        con.close()
+    lost = [p.name for p in files if str(p.resolve()) not in loaded | reported]
+    return {"inputs": len(files), "escaped": escaped, "slowest": slowest, "load_seconds": load_seconds,
+            "added": report.added, "failed_files": report.failed, "rows_rejected": sum(report.rejected.values()),
+            "files_with_articles": len(loaded), "files_reported": len(reported), "lost": lost}
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--inputs", type=int, default=400)
+    ap.add_argument("--seed", type=int, default=11)
+    ap.add_argument("--seconds", type=float, default=600)
+    args = ap.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="media-fuzz-"))
+    try:
+        r = run(args.inputs, args.seed, args.seconds, work)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    print(f"{r['inputs']} inputs (seed {args.seed}); exceptions escaping the loader's steps: {len(r['escaped'])}")
+    for line in r["escaped"][:20]:
+        print("  " + line)
+    print(f"slowest input through the steps: {r['slowest'][0]:.2f} s ({r['slowest'][1]})")
+    print(f"loaded together in {r['load_seconds']:.1f} s: {r['added']:,} articles from {r['files_with_articles']} files, "
+          f"{r['failed_files']} files failed, {r['rows_rejected']:,} rows rejected; files reported in load_errors: "
+          f"{r['files_reported']}; files lost (neither loaded nor reported): {len(r['lost'])} {r['lost'][:10]}")
+    return 1 if r["escaped"] or r["lost"] else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
