@@ -151,3 +151,29 @@ def test_a_second_load_in_a_new_process_adds_nothing(tmp_path):
         out, err = proc.communicate(timeout=300)
         assert proc.returncode == 0, err
     assert "articles added: 0  updated: 0  already present: 3" in out
+
+
+def test_ctrl_c_stops_a_load_within_5_s_and_the_next_load_finishes_it(tmp_path):
+    import os
+    import signal
+
+    rows = write_rows(tmp_path / "rows.csv", 6000)
+    clean = tmp_path / "clean.duckdb"
+    proc = _load([rows], clean)
+    assert proc.wait(timeout=600) == 0
+
+    db = tmp_path / "w.duckdb"
+    proc = subprocess.Popen([sys.executable, "-m", "etl", "load", str(rows), "--db", str(db), "--no-progress"],
+                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    time.sleep(3.0)
+    assert proc.poll() is None, "the load ended before it could be interrupted"
+    os.killpg(proc.pid, signal.SIGINT)  # what Ctrl-C in a terminal sends: the whole process group
+    t = time.monotonic()
+    out, err = proc.communicate(timeout=30)
+    assert time.monotonic() - t < 5.0
+    assert proc.returncode == 130 and "interrupted" in err and "Traceback" not in err
+    again = _load([rows], db)
+    assert again.wait(timeout=600) == 0
+    from bench.fault_injection import digest
+
+    assert digest(db) == digest(clean)
