@@ -260,7 +260,10 @@ def build(con) -> int:
 
     rows = con.execute(
         "SELECT kind, coalesce(name, entity), count(DISTINCT article_id) FROM mentions "
-        "WHERE kind IN ('person', 'organization', 'place') GROUP BY ALL"
+        "WHERE kind IN ('person', 'organization', 'place') GROUP BY ALL "
+        # Ordered: the grouping below depends on the order it meets names in, and a parallel GROUP
+        # BY returns them in any order (two loads of the same files gave different entities).
+        "ORDER BY 1, 2"
     ).fetchall()
     observed = {(k, n): a for k, n, a in rows}
     mapping = resolve([NameCount(k, n, a) for k, n, a in rows])
@@ -291,7 +294,7 @@ def build(con) -> int:
             INSERT INTO entities BY NAME
             WITH mention_totals AS (
                 SELECT entity_id, kind, entity,
-                       any_value(entity_code)                                   AS entity_code,
+                       min(entity_code)                                         AS entity_code,
                        count(DISTINCT article_id) FILTER (WHERE part <> 'trending') AS articles,
                        sum(n)                                                   AS occurrences,
                        min(event_date)                                          AS first_date,
@@ -315,7 +318,7 @@ def build(con) -> int:
             names AS (
                 SELECT entity_id,
                        list(alias ORDER BY articles DESC, alias) FILTER (WHERE articles > 0) AS aliases,
-                       any_value(region)                                        AS region
+                       min(region)                                              AS region
                 FROM entity_aliases
                 GROUP BY entity_id
             )

@@ -24,8 +24,8 @@ DAILY_ENTITIES = """
         JOIN trending_entries AS t ON t.article_id = m.article_id AND t.rank = m.trending_rank
         WHERE m.part = 'trending' AND m.event_date IS NOT NULL
     )
-    SELECT event_date, outlet, source, kind, entity, any_value(entity_id) AS entity_id,
-           any_value(entity_code) AS entity_code, count(DISTINCT unit_id) AS items
+    SELECT event_date, outlet, source, kind, entity, min(entity_id) AS entity_id,
+           min(entity_code) AS entity_code, count(DISTINCT unit_id) AS items
     FROM (SELECT * FROM article_units UNION ALL SELECT * FROM trending_units)
     GROUP BY event_date, outlet, source, kind, entity
     ORDER BY event_date, outlet, source, kind, entity
