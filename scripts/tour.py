@@ -44,7 +44,8 @@ def main() -> int:
             page.get_by_text(ready).first.wait_for(timeout=120_000)
             page.locator("[data-testid='stStatusWidget']").wait_for(state="hidden", timeout=120_000)
             page.wait_for_timeout(2500)  # charts and the map finish drawing
-            errors = page.locator("[data-testid='stException'], [data-testid='stAlertContentError']").all_inner_texts()
+            errors = page.locator("[data-testid='stException'], [data-testid='stAlertContentError'], "
+                                  "[data-testid='stDialog']").all_inner_texts()
             if errors:
                 problems.append(f"{name}: {errors}")
             page.screenshot(path=str(out / f"{name}.png"))
