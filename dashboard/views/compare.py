@@ -57,7 +57,7 @@ def render(ctx: Context) -> None:
         "(for queries, all articles). Items over the range add up each series' periods."
     )
     download("Download the comparison (CSV)", "download_compare", ctx.view, f,
-             make=lambda g: comparison(ctx.db, g, None), name=compare_name)
+             make=lambda g: comparison(ctx.db, g), name=compare_name)
 
 
 def _unit(f: Filters) -> str:
@@ -85,7 +85,7 @@ def load_comparison(ctx: Context, f: Filters) -> pd.DataFrame:
     return _combined(parts)
 
 
-def comparison(db: str, g: Filters, _unused) -> pd.DataFrame:
+def comparison(db: str, g: Filters) -> pd.DataFrame:
     """The download: the same rows as the chart, built outside the script run."""
     parts = []
     actors = g.setting("actors", ())
@@ -93,10 +93,10 @@ def comparison(db: str, g: Filters, _unused) -> pd.DataFrame:
         parts.append(search_queries.actor_series(db, g, actors).assign(what="actor"))
     index = search_index.open_index(db)
     labelled = []
-    for q in g.setting("queries", ()):
+    for q in g.setting("queries", ()) if index is not None else ():
         try:
             labelled.append((q, search_index.search(index, q, word_forms=g.setting("forms", False)).ids))
-        except (search_index.QueryError, AttributeError):
+        except search_index.QueryError:
             continue
     if labelled:
         parts.append(search_queries.series_over_time(db, g, labelled).assign(what="query"))

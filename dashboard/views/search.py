@@ -143,7 +143,7 @@ def _labelled(db: str, g: Filters) -> list[tuple[str, list[str]]]:
     index = search_index.open_index(db)
     forms = bool(g.setting("forms", False))
     out = []
-    for q in g.setting("queries", ()):
+    for q in g.setting("queries", ()) if index is not None else ():
         try:
             out.append((q, search_index.search(index, q, word_forms=forms).ids))
         except search_index.QueryError:
