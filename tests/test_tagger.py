@@ -103,3 +103,21 @@ def test_training_is_deterministic_and_the_array_tagger_matches_crfsuite(tmp_pat
         toks, starts, ends = tokenize(text)
         feats = span_features(text, starts, ends)
         assert ours.tag_tokens(toks, feats, full=True) == ref.tag(space.sequence(toks, feats))
+
+
+def test_a_texts_tags_do_not_depend_on_what_was_tagged_before():
+    """Score vectors are cached per word type; the last word of each batch of new ones got a stray
+    feature's weights added, so tags depended on the process's history (bench/fault_injection.py)."""
+    from etl.tagger import MODEL_FILE
+
+    text = "Kepala BMKG DIY Reni Kraningtyas menyebut hujan deras mengguyur Sleman dan Bantul pada Senin."
+    fresh = Tagger(MODEL_FILE)
+    first = fresh.tag(text)[0]
+    used = Tagger(MODEL_FILE)
+    for other in (SEED_PAGE.read_text(encoding="utf-8"), "Presiden Joko Widodo di Jakarta.", "Wisma Hartono Tutup 4 Mei"):
+        used.tag(other)
+    assert used.tag(text)[0] == first
+    # and word by word, in any order, the same vector
+    a, b = Tagger(MODEL_FILE), Tagger(MODEL_FILE)
+    words = ["Kraningtyas", "Sleman", "zzqx", "BMKG"]
+    assert (a.vocabulary_rows(words) == b.vocabulary_rows(list(reversed(words)))[::-1]).all()
