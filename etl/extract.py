@@ -233,7 +233,11 @@ def _dateline_place(dateline: str) -> list[Mention]:
 
 def _known_names_in_headlines(parts, actor_hits) -> list[tuple[str, int | None, str, ActorHit]]:
     """A Title Case headline names people without titles; find there the full names the body gave."""
-    names = {h.name for _, _, _, h in actor_hits if h.kind == "person" and len(h.name.split()) > 1}
+    # Longest first, then in the order the article names them: overlapping names in a headline
+    # ("Royal Crown" and "Crown Music" in "Royal Crown Music") go to the same one in every process
+    # (a set's order had changed with Python's hash seed).
+    seen = list(dict.fromkeys(h.name for _, _, _, h in actor_hits if h.kind == "person" and len(h.name.split()) > 1))
+    names = sorted(seen, key=lambda n: (-len(n.split()), seen.index(n)))
     found = []
     for part, rank, text, headline in parts:
         if part != "title" or not text:
