@@ -443,16 +443,16 @@ def test_the_dashboard_shows_the_last_load_while_the_next_runs(tmp_path_factory,
     folder = tmp_path_factory.mktemp("during")
     db = build_dashboard_db(folder / "w.duckdb")
     with _serve(db, folder / "streamlit.log") as url:
-        load = _load([write_rows(folder / "more.csv", 2500)], db)
+        load = _load([write_rows(folder / "more.csv", 8000)], db)  # long enough to look at the page meanwhile
         try:
             time.sleep(2.0)
             assert load.poll() is None, "the load ended too soon to test anything"
             page = browser_pages(url)
-            page.get_by_text("3 articles (3 dated").wait_for(timeout=30_000)
+            page.get_by_text("3 articles (3 dated").wait_for(timeout=60_000)
             assert page.get_by_text("A load is writing").count() == 0
             assert load.poll() is None, "the page was read after the load had ended"
         finally:
             out, err = load.communicate(timeout=600)
         assert load.returncode == 0, err
         page = browser_pages(url)
-        page.get_by_text("2,503 articles").first.wait_for(timeout=30_000)
+        page.get_by_text("8,003 articles").first.wait_for(timeout=60_000)

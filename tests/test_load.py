@@ -63,13 +63,16 @@ def test_broken_files_are_reported_and_the_rest_loads(db_path, tmp_path):
     (folder / "badmeta.txt").write_text("Judul Lain\nJAKARTA - Isi berita lain.", encoding="utf-8")
     (folder / "badmeta.meta.json").write_text("{not json", encoding="utf-8")
     report = load_paths([folder, tmp_path / "missing"], db=db_path)
-    assert report.added == 1
+    # The Latin-1 page loads, read as the encoding it looks like, and says so (issue 11).
+    assert report.added == 2
     failed = {p.path.rsplit("/", 1)[-1]: p.message for p in report.problems if p.severity == "error"}
-    assert set(failed) == {"empty.txt", "latin1.txt", "badmeta.txt", "missing"}
-    assert "UTF-8" in failed["latin1.txt"] and "JSON" in failed["badmeta.txt"]
-    kept = rows(db_path, "SELECT source_path, message FROM load_errors")
+    assert set(failed) == {"empty.txt", "badmeta.txt", "missing"}
+    assert "JSON" in failed["badmeta.txt"]
+    kept = dict(rows(db_path, "SELECT source_path, message FROM load_errors"))
     assert len(kept) == 4
-    assert rows(db_path, "SELECT files_failed FROM load_runs")[0][0] == 4
+    latin = next(m for p, m in kept.items() if p.endswith("latin1.txt"))
+    assert "not UTF-8" in latin and "Windows-1252" in latin
+    assert rows(db_path, "SELECT files_failed FROM load_runs")[0][0] == 3
 
 
 def test_cli_exit_codes(db_path, tmp_path, capsys):
