@@ -424,7 +424,7 @@ def test_text_from_the_data_shows_literally_and_csv_cells_never_start_a_formula(
     assert any(f"from {HOSTILE_OUTLET}." in t for t in captions), captions  # literally (the word joiner is invisible)
     assert page.locator(".katex").count() == 0
     assert page.locator("[data-testid='stCaptionContainer'] [data-testid='stIconMaterial']").count() == 0
-    assert page.get_by_text(HOSTILE_TITLE).count() == 1  # the article's title, as typed
+    page.get_by_text(HOSTILE_TITLE).first.wait_for(timeout=30_000)  # the article's title, as typed
     name, rows = _download(page, "Download all 3 articles (CSV)", tmp_path)
     raw = (tmp_path / name).read_text(encoding="utf-8")
     for row in csv.reader(io.StringIO(raw)):
