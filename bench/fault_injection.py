@@ -71,7 +71,7 @@ def load(inputs: list[str], db: Path) -> subprocess.Popen:
                             start_new_session=True)
 
 
-def run(inputs: list[str], kills: int, seed: int, work: Path) -> list[dict]:
+def run(inputs: list[str], kills: int, seed: int, work: Path, max_at: float | None = None) -> list[dict]:
     clean = work / "clean.duckdb"
     t = time.perf_counter()
     proc = load(inputs, clean)
@@ -85,7 +85,7 @@ def run(inputs: list[str], kills: int, seed: int, work: Path) -> list[dict]:
     results = []
     for k in range(kills):
         db = work / f"run{k}.duckdb"
-        at = rng.uniform(0.3, took)
+        at = rng.uniform(0.3, min(took, max_at) if max_at else took)
         proc = load(inputs, db)
         time.sleep(at)
         ended_first = proc.poll() is not None
@@ -112,11 +112,12 @@ def main() -> int:
     ap.add_argument("--input", action="append", help="files or folders to load (default: ../shared/corpus)")
     ap.add_argument("--kills", type=int, default=20)
     ap.add_argument("--seed", type=int, default=11)
+    ap.add_argument("--max-at", type=float, help="kill no later than this many seconds into a load")
     args = ap.parse_args()
     inputs = args.input or [str(ROOT.parent / "shared" / "corpus")]
     work = Path(tempfile.mkdtemp(prefix="media-faults-"))
     try:
-        results = run(inputs, args.kills, args.seed, work)
+        results = run(inputs, args.kills, args.seed, work, args.max_at)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     bad = [r for r in results if r["differ"] or r["rerun_rc"] != 0]
