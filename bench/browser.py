@@ -57,7 +57,7 @@ def start_server(db: Path, log: Path) -> tuple[subprocess.Popen, str]:
             return proc, url
         except OSError:
             if time.time() > deadline or proc.poll() is not None:
-                raise SystemExit("streamlit did not start:\n" + log.read_text(errors="replace"))
+                raise SystemExit("streamlit did not start:\n" + log.read_text(errors="replace")) from None
             time.sleep(0.3)
 
 

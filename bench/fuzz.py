@@ -122,7 +122,9 @@ def make_table(rng: random.Random, pages: list[str], tag: int) -> tuple[str, byt
 
 
 def run(n: int, seed: int, seconds: float, work: Path) -> dict:
-    from etl.load import _build, extractor_fingerprint, iter_items, load_paths
+    from etl.inputs import extractor_fingerprint, iter_items
+    from etl.load import load_paths
+    from etl.work import build as _build
 
     rng = random.Random(seed)
     pages = real_pages()

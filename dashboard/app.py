@@ -22,7 +22,12 @@ if str(_ROOT) not in sys.path:
 import warehouse  # noqa: E402
 from dashboard import queries  # noqa: E402
 from dashboard.loaders import (  # noqa: E402
-    PICKER_LIMIT, load_actor_count, load_actor_options, load_actor_search, load_outlets, load_overview,
+    PICKER_LIMIT,
+    load_actor_count,
+    load_actor_options,
+    load_actor_search,
+    load_outlets,
+    load_overview,
 )
 from dashboard.loaders import stamp as file_stamp  # noqa: E402
 from dashboard.queries import Filters, WarehouseBusy  # noqa: E402
@@ -98,13 +103,14 @@ def actor_picker(db: str, stamp: float) -> tuple[str, ...]:
 def sidebar_filters(db: str, stamp: float, ov: dict) -> Filters:
     st.sidebar.header("Filters")
     actors = actor_picker(db, stamp)
-    default_first, default_last = queries.default_range(ov)
+    # Filters are drawn only for a warehouse with dated articles (main() checks), so there is a range.
+    default_first, default_last = queries.default_range(ov) or (ov["min_date"], ov["max_date"])
     picked = st.sidebar.date_input(
         "Date range", value=(default_first, default_last), min_value=ov["min_date"], max_value=ov["max_date"],
         key="dates", format="YYYY-MM-DD", bind="query-params",
         help=_date_help(ov),
     )
-    start, end = (tuple(picked) + (None, None))[:2] if isinstance(picked, (tuple, list)) else (picked, picked)
+    start, end = (tuple(picked) + (None, None))[:2] if isinstance(picked, (tuple, list)) else (picked, picked)  # type: ignore[arg-type]
     end = end or start
     undated = st.sidebar.checkbox(
         f"Include undated articles ({ov['undated']:,})", key="undated", bind="query-params",
@@ -180,14 +186,19 @@ def contents_section(db: str, ov: dict) -> None:
 
 def main(db: str | None = None) -> None:
     st.set_page_config(page_title="Indonesian media monitor", layout="wide")
-    path = warehouse.db_path(db)
-    if not path.exists():
+    where = warehouse.location(db)
+    if not warehouse.is_lake(where) and not warehouse.db_path(where).exists():
         st.title("Indonesian media monitor")
-        st.info(f"No warehouse at {plain(path)}. Load some news first: python -m etl load seeds")
+        st.info(f"No warehouse at {plain(where)}. Load some news first: python -m etl load seeds")
         return
-    # The published snapshot when there is one: a load running on the warehouse never blocks the page,
-    # and the page shows the last finished load's data meanwhile.
-    path = warehouse.read_path(path)
+    # The published snapshot when there is one (for a lake, its current version): a load running on
+    # the warehouse never blocks the page, and the page shows the last finished load's data meanwhile.
+    try:
+        path = warehouse.read_path(where)
+    except OSError as exc:
+        st.title("Indonesian media monitor")
+        st.error(f"The warehouse at {plain(where)} cannot be read: {plain(str(exc).splitlines()[0])}")
+        return
     db_str = str(path)
     view = _latest_view()
     view.run_started()
@@ -203,7 +214,7 @@ def main(db: str | None = None) -> None:
             return
         ctx_holder: dict = {}
         nav = st.navigation(
-            [st.Page(lambda module=module: module.render(ctx_holder["ctx"]), title=title, url_path=url,
+            [st.Page(lambda module=module: module.render(ctx_holder["ctx"]), title=title, url_path=url,  # type: ignore[misc]
                      default=(url == "overview")) for module, title, url in PAGES],
             position="top",
         )

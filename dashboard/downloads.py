@@ -16,6 +16,7 @@ import time
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 
@@ -118,7 +119,7 @@ class CsvDownload:
     filters: Filters
     make: Callable[[Filters], pd.DataFrame]
     name: Callable[[Filters], str]
-    entry: dict | None = None  # Streamlit's record of this deferred file (to rename it), when found
+    entry: Any = None  # Streamlit's record of this deferred file (to rename it), when found
 
     def __call__(self) -> bytes:
         latest = self.view.latest() or self.filters

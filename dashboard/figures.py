@@ -41,7 +41,7 @@ def charts_figure(charts: list[tuple[str, Chart]], unit: str, share: bool) -> go
     fig = make_subplots(rows=n, cols=1, vertical_spacing=0.09 if n > 1 else 0.0,
                         subplot_titles=[panel_title(t, c, unit, share) for t, c in charts])
     y = "share" if share else "items"
-    for row, (title, chart) in enumerate(charts, start=1):
+    for row, (_title, chart) in enumerate(charts, start=1):
         legend = "legend" if row == 1 else f"legend{row}"
         data = chart.data
         periods = data["period"].nunique() if not data.empty else 0

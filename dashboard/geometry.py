@@ -43,7 +43,7 @@ def build(shp: Path, out: Path = GEOJSON) -> int:
     import shapefile
 
     reader = shapefile.Reader(str(shp))
-    features = []
+    features: list[dict] = []
     for shape_record in reader.iterShapeRecords():
         rec = shape_record.record.as_dict()
         code = BY_NAME.get(rec["name"])

@@ -6,7 +6,13 @@ from pathlib import Path
 import pandas as pd
 
 from dashboard.queries import (
-    INTERVALS, Filters, _query, _range_clauses, _selected_cte, auto_interval, periods_sql,
+    INTERVALS,
+    Filters,
+    _query,
+    _range_clauses,
+    _selected_cte,
+    auto_interval,
+    periods_sql,
 )
 
 

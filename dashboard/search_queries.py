@@ -9,15 +9,21 @@ import html
 import re
 from dataclasses import replace
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
 
+from dashboard.article_queries import _article_ids_cte
 from dashboard.queries import (
-    ACTOR_KINDS, INTERVALS, Filters, _article_ids_cte, _period_totals_sql, _query, _units_cte,
-    auto_interval, periods_sql,
+    ACTOR_KINDS,
+    INTERVALS,
+    Filters,
+    _period_totals_sql,
+    _query,
+    _units_cte,
+    auto_interval,
+    periods_sql,
 )
 
 SERIES_COLUMNS = ["period", "series", "items", "all_items", "share"]
@@ -267,6 +273,7 @@ def passage(text: str, words: list[str], width: int = 300) -> str:
         if pattern.search(sentence):
             if len(sentence) > width:
                 hit = pattern.search(sentence)
+                assert hit is not None
                 start = max(0, hit.start() - width // 3)
                 sentence = ("…" if start else "") + sentence[start:start + width] + "…"
             out, last = [], 0

@@ -13,7 +13,6 @@ from dashboard import queries
 from dashboard.downloads import CsvDownload, LatestView, attach_entry
 from dashboard.queries import Filters
 
-
 # Tests only: seconds each rerun waits after reading its filters, so that a browser test can click a
 # button of the previous run while the new one is still computing (what a slow warehouse does).
 RERUN_DELAY = float(os.environ.get("MEDIA_TEST_RERUN_DELAY") or 0)

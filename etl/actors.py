@@ -18,12 +18,32 @@ from dataclasses import dataclass
 
 from .countries import find_countries
 from .gazetteers import (
-    _byline_cues, _channel_cue, _degrees, _not_actors, _org_heads, _platform_automaton, _platforms, _title_words,
-    _titles, _whole_word_matches, find_orgs_listed, find_places, known_names, place_countries,
+    _byline_cues,
+    _channel_cue,
+    _degrees,
+    _not_actors,
+    _org_heads,
+    _platform_automaton,
+    _platforms,
+    _title_words,
+    _titles,
+    _whole_word_matches,
+    find_orgs_listed,
+    find_places,
+    known_names,
+    place_countries,
 )
 from .span_rules import (
-    _headed_organisations, _headline_names, _join_connectors, _named_after_people, _office_length,
-    _split_place_and_name, _titled_names, _trim, _unit_names, _whole_names,
+    _headed_organisations,
+    _headline_names,
+    _join_connectors,
+    _named_after_people,
+    _office_length,
+    _split_place_and_name,
+    _titled_names,
+    _trim,
+    _unit_names,
+    _whole_names,
 )
 from .tagger import Span, default_tagger, truecase
 
@@ -154,14 +174,14 @@ def find_actors(text: str, headline: bool | None = None) -> list[ActorHit]:
                 hits.append(place)
             taken.append((s.start, s.end))
         i += 1
-    listed = [(start, end) for _, start, end in find_orgs_listed(text)]
-    listed += [(start, end) for start, end, _ in _whole_word_matches(_platform_automaton(), text)]
+    listed_spans = [(start, end) for _, start, end in find_orgs_listed(text)]
+    listed_spans += [(start, end) for start, end, _ in _whole_word_matches(_platform_automaton(), text)]
     # Characters already taken by a span, as a mask: comparing every listed name with every span made
     # long texts quadratic (a 5 MB article ran for hours; issue 11).
     covered = bytearray(len(text) + 1)
     for a, b in taken:
         covered[a:b] = b"\x01" * (b - a)
-    for start, end in sorted(set(listed)):
+    for start, end in sorted(set(listed_spans)):
         if any(covered[start:end]):
             continue
         if text[start:end] in _platforms() and _channel_cue(text, start):

@@ -5,6 +5,7 @@ import argparse
 import sys
 
 import warehouse
+from warehouse.lake import LakeError
 
 from .columns import FIELDS
 from .exports import TableOptions
@@ -16,7 +17,8 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     load = sub.add_parser("load", help="load page files and CSV/JSONL/JSON/Parquet exports (or folders of them) into the warehouse")
     load.add_argument("paths", nargs="+", metavar="PATH", help="files or folders to load")
-    load.add_argument("--db", help=f"DuckDB file (default: ${warehouse.DB_ENV} or {warehouse.DEFAULT_DB})")
+    load.add_argument("--db", help=f"DuckDB file, or a lake (s3://BUCKET/PATH or lake:FOLDER; see warehouse/lake.py) "
+                                   f"(default: ${warehouse.DB_ENV} or {warehouse.DEFAULT_DB})")
     load.add_argument("--no-progress", action="store_true", help="no progress bar")
     load.add_argument(
         "--map", action="append", default=[], metavar="FIELD=COLUMN",
@@ -31,6 +33,11 @@ def main(argv: list[str] | None = None) -> int:
         help="also keep each mention's offsets in mention_evidence (about 400 bytes an article)",
     )
     load.add_argument("--workers", type=int, help="processes that parse and extract (default: one per core)")
+    load.add_argument(
+        "--scheduler", metavar="ADDRESS",
+        help="extract on a Dask cluster: its scheduler's address (tcp://HOST:PORT), or `local` for a local "
+             "cluster of --workers processes",
+    )
     index = sub.add_parser("index", help="bring the warehouse's search index up to date (every load does this too)")
     index.add_argument("--db", help=f"DuckDB file (default: ${warehouse.DB_ENV} or {warehouse.DEFAULT_DB})")
     args = parser.parse_args(argv)
@@ -49,15 +56,15 @@ def main(argv: list[str] | None = None) -> int:
         mapping=mapping or None,
         columns=[c.strip() for c in args.columns.split(",")] if args.columns else None,
     )
-    db = warehouse.db_path(args.db)
-    problem = _not_a_warehouse(db)
+    db = warehouse.location(args.db)
+    problem = None if warehouse.is_lake(db) else _not_a_warehouse(warehouse.db_path(db))
     if problem:
         print(f"not loaded: {problem}", file=sys.stderr)
         return 2
     try:
         report = load_paths(args.paths, db=db, progress=False if args.no_progress else None, options=options,
-                            workers=args.workers, evidence=args.evidence)
-    except WarehouseLocked as exc:
+                            workers=args.workers, evidence=args.evidence, scheduler=args.scheduler)
+    except (WarehouseLocked, LakeError) as exc:
         print(f"not loaded: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

@@ -29,7 +29,7 @@ _SENTENCE_END = frozenset('.!?:"“”\'')
 def corpus_texts(paths: Iterable[Path]) -> Iterator[tuple[str, str]]:
     """(headline, body) of every page and export row under the given folders, in a stable order."""
     from .exports import read_table
-    from .load import discover
+    from .inputs import discover
     from .page_parser import parse_article_text, parse_page
 
     files, _ = discover(paths)

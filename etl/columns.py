@@ -26,7 +26,7 @@ def known_names() -> dict[str, list[str]]:
 
 def map_columns(header: list[str], explicit: dict[str, str] | None = None) -> dict[str, str]:
     """field -> column of `header`. Explicit choices (`{"title": "headline_text"}`) win."""
-    by_norm = {}
+    by_norm: dict[str, str] = {}
     for col in header:
         by_norm.setdefault(_norm(col), col)
     mapping: dict[str, str] = {}
@@ -41,10 +41,10 @@ def map_columns(header: list[str], explicit: dict[str, str] | None = None) -> di
         if field in mapping:
             continue
         for name in names:
-            col = by_norm.get(name)
-            if col is not None and col not in taken:
-                mapping[field] = col
-                taken.add(col)
+            found = by_norm.get(name)
+            if found is not None and found not in taken:
+                mapping[field] = found
+                taken.add(found)
                 break
     if not {"title", "body", "url"} & set(mapping):
         raise ColumnError(f"no title, text or URL column among {', '.join(map(str, header))}; name them with --map")

@@ -51,9 +51,10 @@ def _normalise_tag(tag: str) -> str:
 
 def spans_from_tags(tags: list[str]) -> set[tuple[str, int, int]]:
     """(type, first token, last token) of each entity, conlleval-style (an I- after O opens one)."""
-    out, current = set(), None
+    out: set[tuple[str, int, int]] = set()
+    current: tuple[str, int] | None = None
     for i, tag in enumerate([*tags, "O"]):
-        kind = tag[2:] if tag != "O" else None
+        kind = tag[2:] if tag != "O" else ""
         starts = tag.startswith("B-") or (tag.startswith("I-") and (current is None or current[0] != kind))
         if current is not None and (tag == "O" or starts):
             out.add((current[0], current[1], i - 1))

@@ -142,6 +142,7 @@ def parse_date_string(
             d = _safe_date(y, month, day) or _safe_date(y, day, month)
     if d is None:
         return None
+    assert m is not None  # d was set from a match
     rest = s[m.end():]
     t = _TIME.search(rest)
     if t and (t.group(4) or ":" in t.group(0)):
@@ -224,7 +225,7 @@ def infer_published_date(
 
 def _latest_full_date(text: str, ok) -> date | None:
     """The latest complete date in the text (weekday forms with a year, `28 November 2024`, `3/5/2025`)."""
-    found: list[tuple[int, date]] = []
+    found: list[tuple[int, date | None]] = []
     for m in _WEEKDAY_PAREN.finditer(text):
         if m.group(4):
             d = _safe_date(_year(m.group(4)), int(m.group(3)), int(m.group(2)))
@@ -240,7 +241,7 @@ def _latest_full_date(text: str, ok) -> date | None:
             d = _safe_date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
             if ok(d):
                 found.append((m.start(), d))
-    return max(d for _, d in found) if found else None
+    return max(d for _, d in found if d is not None) if found else None
 
 
 def _first_weekday_date(text: str, bound: date) -> date | None:

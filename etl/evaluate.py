@@ -16,9 +16,9 @@
 from __future__ import annotations
 
 import argparse
-import re
 import csv
 import json
+import re
 import sys
 import time
 from collections import Counter
@@ -173,7 +173,7 @@ def evaluate_dates(pages: Path = PAGES_DIR) -> dict:
     right = wrong = missing = no_answer = future = 0
     by_source: Counter = Counter()
     wrong_by_source: Counter = Counter()
-    examples = []
+    examples: list[dict] = []
     today = datetime.now().date()
     with (pages / "truth.csv").open(encoding="utf-8") as fh:
         for row in csv.DictReader(fh):
@@ -290,7 +290,8 @@ def evaluate_public() -> list[dict]:
     from .tagger import use_model
     from .train import convention, heldout_model, ner_files
 
-    out, folds = [], []
+    out: list[dict] = []
+    folds: list = []
     for label, scored, learned in yardsticks():
         conv = convention(scored)
         with use_model(heldout_model(learned)):
@@ -366,7 +367,7 @@ def main(argv: list[str] | None = None) -> int:
     elif args.what == "gold":
         from .gold import evaluate_gold
 
-        results = {"gold": evaluate_gold(*(args.paths[:1] or [GOLD_DIR]), examples=args.examples)}
+        results = {"gold": evaluate_gold(args.paths[0] if args.paths else GOLD_DIR, examples=args.examples)}
     elif args.what == "dates":
         results = {"dates": evaluate_dates(*(args.paths[:1] or [PAGES_DIR]))}
     elif args.what == "topics":

@@ -83,7 +83,8 @@ class _Undecodable:
     files: dict[int, list] = {}
 
     @classmethod
-    def handler(cls, exc: UnicodeDecodeError):
+    def handler(cls, exc: UnicodeError) -> tuple[str, int]:
+        assert isinstance(exc, UnicodeDecodeError)  # registered for decoding only
         # The reader's stream is not reachable from here: one counter per reading thread will do.
         import threading
 

@@ -1,18 +1,18 @@
 """Mentions of one article: actors, countries and topics per part, with where each was found."""
 from __future__ import annotations
 
-from bisect import bisect_right
-
 import re
 import time
+from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Sequence
 
 from . import lexicons
 from .actors import ActorHit, find_actors
-from .gazetteers import org_aliases, place_countries
 from .countries import find_countries
+from .gazetteers import org_aliases, place_countries
 from .registry import blocked, key
 from .topics import find_topic_keywords, topics
 
@@ -137,7 +137,7 @@ def _trending_mentions(rank: int, headline: str) -> tuple[Mention, ...]:
     return tuple(_extract_group([("trending", rank, headline, True)]))
 
 
-def _extract_group(parts: list[tuple[str, int | None, str, bool | None]]) -> list[Mention]:
+def _extract_group(parts: Sequence[tuple[str, int | None, str, bool | None]]) -> list[Mention]:
     out: list[Mention] = []
     actor_hits: list[tuple[str, int | None, str, ActorHit]] = []
     for part, rank, text, headline in parts:
@@ -239,7 +239,7 @@ def _known_names_in_headlines(parts, actor_hits) -> list[tuple[str, int | None, 
     seen = list(dict.fromkeys(h.name for _, _, _, h in actor_hits if h.kind == "person" and len(h.name.split()) > 1))
     names = sorted(seen, key=lambda n: (-len(n.split()), seen.index(n)))
     found = []
-    for part, rank, text, headline in parts:
+    for part, rank, text, _headline in parts:
         if part != "title" or not text:
             continue
         taken = [(h.start, h.end) for p, _, _, h in actor_hits if p == part]
@@ -335,7 +335,7 @@ def _org_resolver(hits: list[ActorHit]):
             forms.setdefault(listed[h.name], [])
             if h.name not in forms[listed[h.name]]:
                 forms[listed[h.name]].append(h.name)
-    for canonical, seen in forms.items():
+    for _canonical, seen in forms.items():
         if len(seen) >= 2:
             ranked = sorted(seen, key=lambda f: (-len(f.split()), -len(f)))  # first written wins ties
             long_form, short = ranked[0], ranked[-1]
@@ -351,9 +351,9 @@ def _contains(words: list[str], part: list[str]) -> bool:
 
 def _topic_mentions(part: str, rank: int | None, text: str) -> list[Mention]:
     hits = find_topic_keywords(text)
-    by_code: Counter = Counter()
+    by_code: dict[str, float] = {}
     for h in hits:
-        by_code[h.code] += h.weight
+        by_code[h.code] = by_code.get(h.code, 0.0) + h.weight
     names = topics()
     out = []
     for h in hits:

@@ -53,7 +53,7 @@ def word_table(path: Path = WORDS_FILE) -> dict[str, WordInfo]:
 
 def shape(word: str) -> str:
     """Xx, X, x, d, X.X ...: character classes with repeats collapsed."""
-    out = []
+    out: list[str] = []
     for ch in word:
         c = "X" if ch.isupper() else "x" if ch.islower() else "d" if ch.isdigit() else ch
         if not out or out[-1] != c:
@@ -208,8 +208,8 @@ class FeatureSpace:
 def span_features(text: str, starts: list[int], ends: list[int]) -> dict[int, list[str]]:
     """Token index -> which listed entity covers it (B for its first token, I after) or stands
     right next to it. Sparse: most tokens have none."""
-    from .gazetteers import find_orgs_listed, find_places
     from .countries import find_countries
+    from .gazetteers import find_orgs_listed, find_places
 
     out: dict[int, list[str]] = {}
     groups = (

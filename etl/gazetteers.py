@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 from functools import lru_cache
-from typing import Iterator
+from typing import Any, Iterator
 
 import ahocorasick
 
@@ -82,7 +82,7 @@ def _org_automaton():
     return auto
 
 
-def _whole_word_matches(automaton, text: str) -> list[tuple[int, int, object]]:
+def _whole_word_matches(automaton, text: str) -> list[tuple[int, int, Any]]:
     """Case-sensitive whole-word matches of an automaton whose values are (form, payload), longest
     first and not overlapping: (start, end, payload)."""
     hits = []

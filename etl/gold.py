@@ -43,7 +43,7 @@ class Tally:
         p = self.correct / self.pred if self.pred else 0.0
         r = self.correct / self.gold if self.gold else 0.0
         f1 = 2 * p * r / (p + r) if p + r else 0.0
-        out = {"gold": self.gold, "pred": self.pred, "correct": self.correct,
+        out: dict[str, object] = {"gold": self.gold, "pred": self.pred, "correct": self.correct,
                "p": round(p, 3), "r": round(r, 3), "f1": round(f1, 3)}
         if examples:
             out["missed"], out["extra"] = self.misses, self.extras
@@ -109,10 +109,10 @@ def predicted(article: Path) -> dict:
                 out[f"trending_{key}"].append(value)
         else:
             out[key].append(value)
-    out = {k: list(dict.fromkeys(v)) for k, v in out.items()}
+    found: dict[str, object] = {k: list(dict.fromkeys(v)) for k, v in out.items()}
     scores = score_topics(bundle.article["title"], bundle.article["body"] or "")
-    out["top_topic"] = scores[0].code if scores else None
-    return out
+    found["top_topic"] = scores[0].code if scores else None
+    return found
 
 
 def evaluate_gold(folder: Path, examples: bool = False) -> dict:

@@ -7,8 +7,8 @@ block of ranked headlines (`- 1 Headline`).
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from . import lexicons
 from .text_clean import normalize_text, squeeze
@@ -213,9 +213,9 @@ def _split_glued_credit(text: str) -> tuple[str | None, str]:
     if glue is not None:
         return squeeze(head[:glue]) or None, text[glue:]
     # "Dok. Humas JAKARTA - ...": a trailing upper-case word is the dateline.
-    m = re.search(r"\s([A-Z]{3,}(?:\s[A-Z]{3,})?)$", head)
-    if m:
-        return squeeze(head[: m.start()]) or None, text[m.start() :].strip()
+    trailing = re.search(r"\s([A-Z]{3,}(?:\s[A-Z]{3,})?)$", head)
+    if trailing:
+        return squeeze(head[: trailing.start()]) or None, text[trailing.start() :].strip()
     return squeeze(head) or None, text[sep.end() :]
 
 

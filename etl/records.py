@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 import hashlib
-import zlib
 import json
 import re
+import zlib
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -48,12 +49,26 @@ def normalize_url(url: str) -> str:
 
 
 def outlet_from_url(url: str) -> str | None:
-    host = urlsplit(url).netloc.lower().removeprefix("www.")
-    if not host:
-        return None
-    labels = host.split(".")
-    keep = 3 if len(labels) >= 3 and labels[-2] in {"co", "or", "ac", "go", "web", "my"} else 2
-    return ".".join(labels[-keep:])
+    """The site an article is from: its domain under the public suffix (`news.detik.com` ->
+    `detik.com`, `smkn1.sch.id` -> `smkn1.sch.id`), from the public-suffix list snapshot bundled with
+    tldextract (never fetched). A host under no listed suffix keeps its last two labels."""
+    host = urlsplit(url).netloc.lower().split("@")[-1].split(":")[0].removeprefix("www.")
+    return _site(host) if host else None
+
+
+@lru_cache(maxsize=65536)
+def _site(host: str) -> str:
+    parts = _suffixes()(host)
+    site = parts.top_domain_under_public_suffix
+    return site or ".".join(host.split(".")[-2:])
+
+
+@lru_cache(maxsize=1)
+def _suffixes():
+    import tldextract
+
+    # suffix_list_urls=() and no cache: the bundled snapshot only, nothing fetched or written.
+    return tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
 
 
 def make_article_id(url: str | None, title: str, body: str) -> str:
@@ -259,9 +274,15 @@ def title_key(title: str) -> str | None:
 
 SIGNATURE_SIZE = 16
 _P = (1 << 61) - 1  # a Mersenne prime for the universal hash family
-_RNG = np.random.default_rng(20250601)  # fixed seed: signatures must be equal across runs and machines
-_A = _RNG.integers(1, 1 << 31, SIGNATURE_SIZE, dtype=np.uint64)
-_B = _RNG.integers(0, 1 << 31, SIGNATURE_SIZE, dtype=np.uint64)
+# The hash family's constants, written out: they were drawn once (numpy's default_rng(20250601)),
+# and must never change with a library release, or stored signatures would stop matching new ones.
+_A = np.array([1893201106, 2085838934, 1286309633, 1700690870, 212100788, 1299815805, 1493567160, 144953071,
+               846314979, 848008665, 2089878147, 560354980, 2036135339, 1902507476, 93129117, 537967093],
+              dtype=np.uint64)
+_B = np.array([1859858651, 1011992522, 275949035, 1937706233, 2110968860, 431136298, 1682274321, 803133667,
+               1611407296, 1305360418, 541591122, 1880117399, 2045448713, 76268906, 377159479, 1924190469],
+              dtype=np.uint64)
+assert len(_A) == len(_B) == SIGNATURE_SIZE
 
 
 def body_signature(body: str) -> list[int] | None:

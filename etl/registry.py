@@ -192,8 +192,8 @@ def _persons(groups: _Groups, names: list[NameCount], preferred: dict[str, int])
 
 def _not_a_name(word: str) -> bool:
     """A title, or a word the corpus writes in lower case (a Title Case headline's verb)."""
-    from .gazetteers import _title_words
     from .features import word_table
+    from .gazetteers import _title_words
 
     low = word.lower().rstrip(".")
     info = word_table().get(low)

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import duckdb
 
+import warehouse
+
 DAILY_ENTITIES = """
     INSERT INTO daily_entities BY NAME
     WITH article_units AS (
@@ -56,4 +58,4 @@ def rebuild(con: duckdb.DuckDBPyConnection) -> int:
     except BaseException:
         con.execute("ROLLBACK")
         raise
-    return con.execute("SELECT count(*) FROM daily_entities").fetchone()[0]
+    return warehouse.scalar(con, "SELECT count(*) FROM daily_entities")

@@ -14,8 +14,19 @@ from functools import lru_cache
 from . import lexicons
 from .countries import find_countries
 from .gazetteers import (
-    _degrees, _named_after_heads, _not_actors, _org_heads, _portfolio_words, _title_words, _whole_word_matches,
-    find_orgs_listed, find_places, known_names, _known_automaton, org_aliases, place_countries,
+    _degrees,
+    _known_automaton,
+    _named_after_heads,
+    _not_actors,
+    _org_heads,
+    _portfolio_words,
+    _title_words,
+    _whole_word_matches,
+    find_orgs_listed,
+    find_places,
+    known_names,
+    org_aliases,
+    place_countries,
 )
 from .tagger import Span, default_tagger, usually_lower
 
@@ -125,7 +136,7 @@ def _titled_names(spans, view, starts, ends, text, words):
 
     taken = {i for s in spans for i in range(s.first, s.last + 1)}
     out = list(spans)
-    for t_start, t_end in find_titles(text):
+    for _t_start, t_end in find_titles(text):
         k = bisect_left(starts, t_end)  # the first token after the title (a scan here made long texts quadratic)
         if k >= len(starts):
             continue

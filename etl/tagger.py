@@ -138,7 +138,7 @@ class Tagger:
             # (never in the middle of a text).
             self._rows = {off: dict(d) for off, d in self._vocab_index.items()}
             self._used = self._vocab_used
-        e = None
+        e: np.ndarray | None = None
         for off in (0, *OFFSETS):
             words = [padded[i + 2 + off] for i in at]
             rows = self._rows[off]
@@ -150,6 +150,7 @@ class Tagger:
                 e = self._table[ids]
             else:
                 e += self._table[ids]
+        assert e is not None  # OFFSETS holds 0 at least
         if spans:
             position = {i: k for k, i in enumerate(at)}
             for i, attrs in spans.items():
@@ -221,7 +222,7 @@ class Tagger:
                 groups.setdefault(max(3, (t[1] - t[0]).bit_length()), []).append(t)
         for key, group in sorted(groups.items()):
             if group:
-                for (a, b, _), path in zip(group, self._decode_stretches(e, group, n, pad.get(key, 0))):
+                for (a, _b, _), path in zip(group, self._decode_stretches(e, group, n, pad.get(key, 0))):
                     for j, lab in enumerate(path):
                         if lab != self.o:
                             out[a + j] = self.labels[lab]

@@ -21,9 +21,10 @@ import argparse  # noqa: E402
 import hashlib  # noqa: E402
 import sys  # noqa: E402
 import tempfile  # noqa: E402
-from dataclasses import dataclass  # noqa: E402
 import time  # noqa: E402
+from dataclasses import dataclass  # noqa: E402
 from pathlib import Path  # noqa: E402
+from typing import Any  # noqa: E402
 
 import numpy as np  # noqa: E402
 
@@ -176,7 +177,7 @@ def export(crfsuite_model: Path, target: Path, vocabulary: dict | None = None) -
                 if a not in (b, "B-" + b[2:]):
                     trans[col[a], col[b]] = -1e4
     target.parent.mkdir(parents=True, exist_ok=True)
-    arrays = dict(labels=np.array(LABELS), attributes=np.array(attrs), weights=weights, transitions=trans)
+    arrays: dict[str, Any] = dict(labels=np.array(LABELS), attributes=np.array(attrs), weights=weights, transitions=trans)
     np.savez_compressed(target, **arrays)
     if vocabulary is not None:
         # Every known word's score vectors at every offset, so a process starts warm (float16:
@@ -219,7 +220,14 @@ def build_words(corpus: Path, target: Path = WORDS_FILE, verbose: bool = False) 
     """Clusters and casing from the corpus, then a first tagger (HISTORY_SETS only) reads the corpus
     and each word's usual label is added: the final model learns from all of it."""
     from .clusters import (
-        GRANULARITIES, HISTORY_SETS, WordStats, corpus_texts, spherical_kmeans, tag_history, word_vectors, write_words,
+        GRANULARITIES,
+        HISTORY_SETS,
+        WordStats,
+        corpus_texts,
+        spherical_kmeans,
+        tag_history,
+        word_vectors,
+        write_words,
     )
 
     stats = WordStats()
@@ -240,10 +248,9 @@ def build_words(corpus: Path, target: Path = WORDS_FILE, verbose: bool = False) 
 def build_names(corpus: Path, out: Path = MODELS) -> Path:
     """names.tsv.gz: the people the shipped extractor finds in the corpus bodies (needs ner.npz)."""
     from .clusters import corpus_texts, person_names, write_names
-    from .tagger import use_model
-
-    from .gazetteers import without_known_names
     from .features import FeatureSpace
+    from .gazetteers import without_known_names
+    from .tagger import use_model
 
     target = out / "names.tsv.gz"
     texts = list(corpus_texts([corpus]))

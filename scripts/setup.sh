@@ -12,8 +12,10 @@ if [ ! -x .venv/bin/python ]; then
   "$PY" -m venv .venv
 fi
 stamp=.venv/.installed
-if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
+if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ] || [ requirements.lock -nt "$stamp" ]; then
   .venv/bin/python -m pip install --quiet --upgrade pip
-  .venv/bin/python -m pip install --quiet -e ".[test]"
+  # requirements.lock: the versions the tests last passed with (a constraint: it installs nothing
+  # by itself). Refresh it after an upgrade that passes: pip freeze --exclude-editable > requirements.lock
+  .venv/bin/python -m pip install --quiet -e ".[test]" -c requirements.lock
   touch "$stamp"
 fi

@@ -49,3 +49,31 @@ def corpus_warehouse(tmp_path_factory) -> Path:
     db = tmp_path_factory.mktemp("corpus") / "media.duckdb"
     load_paths([SHARED / "corpus"], db=db, progress=False)
     return db
+
+
+@pytest.fixture(scope="session")
+def dask_scheduler(tmp_path_factory) -> str:
+    """A real Dask scheduler with 2 worker processes on 127.0.0.1, for the whole session."""
+    from .services import dask_cluster
+
+    with dask_cluster(2, tmp_path_factory.mktemp("dask")) as address:
+        yield address
+
+
+@pytest.fixture(scope="session")
+def s3_endpoint(tmp_path_factory) -> str:
+    """A local S3 (moto's server) on 127.0.0.1 with a bucket `media`, for the whole session."""
+    from .services import s3_server
+
+    with s3_server(tmp_path_factory.mktemp("s3")) as endpoint:
+        yield endpoint
+
+
+@pytest.fixture
+def s3_env(s3_endpoint, monkeypatch, tmp_path):
+    """This test talks to the local S3, with its own lake cache."""
+    monkeypatch.setenv("MEDIA_S3_ENDPOINT", s3_endpoint)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "test")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "test")
+    monkeypatch.setenv("MEDIA_LAKE_CACHE", str(tmp_path / "lake-cache"))
+    return s3_endpoint

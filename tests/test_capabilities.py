@@ -4,8 +4,8 @@ from __future__ import annotations
 import pytest
 
 from etl.extract import extract_article
-from etl.registry import NameCount, resolve
 from etl.records import bundle_from_page
+from etl.registry import NameCount, resolve
 from etl.topics import score_topics, topics
 
 

@@ -29,7 +29,7 @@ BODY_BAHLIL = (
 )
 
 
-from .test_load import rows as q
+from .test_load import rows as q  # noqa: E402  (beside the texts it is used with)
 
 
 def write_csv(path, header, rows, bom=False):

@@ -91,11 +91,11 @@ def test_database_path_from_environment(tmp_path, monkeypatch):
 
 
 def test_a_failed_batch_leaves_the_warehouse_as_it_was(db_path, monkeypatch, tmp_path):
-    import etl.load as load_mod
+    import etl.rows as load_mod
 
     load_paths([SEEDS], db=db_path)
     before = sorted(rows(db_path, "SELECT * FROM mentions"), key=repr)
-    real = load_mod._to_arrow
+    real = load_mod.to_arrow
     calls = {"n": 0}
 
     def flaky(rows_, schema):
@@ -104,7 +104,7 @@ def test_a_failed_batch_leaves_the_warehouse_as_it_was(db_path, monkeypatch, tmp
             raise RuntimeError("simulated crash")
         return real(rows_, schema)
 
-    monkeypatch.setattr(load_mod, "_to_arrow", flaky)
+    monkeypatch.setattr(load_mod, "to_arrow", flaky)
     # The same article (same URL) with an edited body: an update that must not half-happen.
     seed = SEEDS / "koran-jakarta_tiongkok-interpol.txt"
     edited = tmp_path / seed.name
@@ -114,7 +114,7 @@ def test_a_failed_batch_leaves_the_warehouse_as_it_was(db_path, monkeypatch, tmp
         load_paths([edited], db=db_path)
     assert sorted(rows(db_path, "SELECT * FROM mentions"), key=repr) == before
     assert rows(db_path, "SELECT count(*) FROM articles")[0][0] == 1
-    monkeypatch.setattr(load_mod, "_to_arrow", real)
+    monkeypatch.setattr(load_mod, "to_arrow", real)
     report = load_paths([edited], db=db_path)
     assert (report.added, report.updated) == (0, 1)
     people = {r[0] for r in rows(db_path, "SELECT entity FROM mentions WHERE kind = 'person'")}

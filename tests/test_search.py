@@ -16,7 +16,6 @@ from warehouse.search import And, Not, Or, Phrase, Prefix, QueryError, Term
 from .conftest import SEEDS, needs_corpus
 from .dashboard_data import FIXTURE_PAGES
 
-
 # --- the language ---------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("text, tree", [

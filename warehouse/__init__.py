@@ -9,6 +9,22 @@ import duckdb
 DB_ENV = "MEDIA_DB"
 DEFAULT_DB = Path(__file__).resolve().parent / "media.duckdb"
 _HERE = Path(__file__).resolve().parent
+SCHEMA_SQL = _HERE / "schema.sql"
+VIEWS_SQL = _HERE / "views.sql"
+
+
+def location(explicit: str | os.PathLike[str] | None = None) -> str:
+    """Where the warehouse is, as given (a lake's `s3://...` would not survive being a Path): the one
+    passed in, else $MEDIA_DB, else warehouse/media.duckdb."""
+    return str(explicit or os.environ.get(DB_ENV) or DEFAULT_DB)
+
+
+def is_lake(where: str | os.PathLike[str] | None = None) -> bool:
+    """A lake (warehouse/lake.py) rather than a DuckDB file: `s3://...`, `lake:FOLDER`, or a folder
+    holding a lake's catalog."""
+    from warehouse.lake import is_lake as _is_lake
+
+    return _is_lake(location(where))
 
 
 def db_path(explicit: str | os.PathLike[str] | None = None) -> Path:
@@ -39,7 +55,12 @@ def read_path(db: str | os.PathLike[str] | None = None) -> Path:
 
     DuckDB lets one process write a file and no other process read it meanwhile: a load writes the
     warehouse and, when it ends, publishes a copy (`publish`); the dashboard reads that copy, so it
-    keeps showing the last load's data while the next one runs, and never blocks a load."""
+    keeps showing the last load's data while the next one runs, and never blocks a load. For a lake,
+    a local catalog file of its current version (see warehouse/lake.py)."""
+    if is_lake(db):
+        from warehouse.lake import materialize
+
+        return materialize(location(db))
     main = db_path(db)
     snap = snapshot_path(main)
     return snap if snap.exists() else main
@@ -66,6 +87,10 @@ def connect(
     """A connection; a write connection first applies the schema unless schema=False (a loader that
     reconnects per batch applies it once: re-creating the views on every connection rewrote the
     catalog each time and grew the file)."""
+    if is_lake(path):
+        if not read_only:
+            raise ValueError(f"{location(path)} is a lake: loads write it (python -m etl load), readers open it read-only")
+        return duckdb.connect(str(read_path(path)), read_only=True)
     target = db_path(path)
     if not read_only:
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -76,10 +101,16 @@ def connect(
     return duckdb.connect(str(target), read_only=True)
 
 
+def scalar(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None):
+    """The first column of the first row of a query (None when it gives no row)."""
+    row = con.execute(sql, params or []).fetchone()
+    return None if row is None else row[0]
+
+
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     """Create the tables if missing and (re)create the views; safe to run on every connection."""
     # `entities` was a view before the registry made it a table.
-    if con.execute("SELECT count(*) FROM duckdb_views() WHERE view_name = 'entities' AND NOT internal").fetchone()[0]:
+    if scalar(con, "SELECT count(*) FROM duckdb_views() WHERE view_name = 'entities' AND NOT internal"):
         con.execute("DROP VIEW entities")
-    con.execute((_HERE / "schema.sql").read_text(encoding="utf-8"))
-    con.execute((_HERE / "views.sql").read_text(encoding="utf-8"))
+    con.execute(SCHEMA_SQL.read_text(encoding="utf-8"))
+    con.execute(VIEWS_SQL.read_text(encoding="utf-8"))

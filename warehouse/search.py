@@ -18,224 +18,35 @@ articles.
 from __future__ import annotations
 
 import os
-import re
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
-from typing import Union
+
+from warehouse.query_language import (  # noqa: F401  (the search API: one import for callers)
+    MAX_EXPANSION,
+    MAX_TOKEN_BYTES,
+    MIN_GENERATED_ROOT,
+    SQL_TOKENS,
+    And,
+    AnyOf,
+    Node,
+    Not,
+    Or,
+    Phrase,
+    Prefix,
+    QueryError,
+    Term,
+    candidate_forms,
+    describe,
+    parse,
+    positive_words,
+    stem,
+    to_sql,
+    words_of,
+)
 
 INDEX_SUFFIX = ".search"
 LAYOUT = "media-monitor search index 2"   # bump when schema() changes: the next load rebuilds the index
 LAYOUT_FILE = "LAYOUT"
-MAX_EXPANSION = 2000        # terms a prefix* may expand to; more and the query is refused as too broad
-MIN_GENERATED_ROOT = 5     # see expand(): roots this long take every generated form the index holds
-MAX_TOKEN_BYTES = 40        # tantivy's default tokenizer drops longer tokens
-
-
-class QueryError(ValueError):
-    """A query that cannot be read; the message says where and why."""
-
-
-@dataclass(frozen=True)
-class Term:
-    word: str
-
-
-@dataclass(frozen=True)
-class Prefix:
-    start: str
-
-
-@dataclass(frozen=True)
-class Phrase:
-    words: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class AnyOf:
-    """Any of several index terms (what a prefix or a word's forms expand to)."""
-    words: tuple[str, ...]
-    label: str
-
-
-@dataclass(frozen=True)
-class And:
-    items: tuple["Node", ...]
-
-
-@dataclass(frozen=True)
-class Or:
-    items: tuple["Node", ...]
-
-
-@dataclass(frozen=True)
-class Not:
-    item: "Node"
-
-
-Node = Union[Term, Prefix, Phrase, AnyOf, And, Or, Not]
-
-_WORD = re.compile(r"[^\W_]+", re.UNICODE)   # letters and digits, as Rust's char::is_alphanumeric
-
-
-def words_of(text: str) -> list[str]:
-    """The index's tokens of a text: runs of letters and digits, lower-cased, long ones dropped."""
-    return [w for w in (m.group(0).lower() for m in _WORD.finditer(text or "")) if len(w.encode()) < MAX_TOKEN_BYTES]
-
-
-# --- parsing --------------------------------------------------------------------------------------
-
-_LEX = re.compile(r'\s*(?:(?P<open>\()|(?P<close>\))|"(?P<phrase>[^"]*)"?|(?P<minus>-)(?=[^\s)])|(?P<word>[^\s()"]+))')
-
-
-def _lex(text: str) -> list[tuple[str, str]]:
-    out = []
-    pos = 0
-    text = text.strip()
-    while pos < len(text):
-        m = _LEX.match(text, pos)
-        if not m or m.end() == pos:
-            raise QueryError(f"cannot read the query at character {pos + 1}: {text[pos:pos + 20]!r}")
-        pos = m.end()
-        kind = m.lastgroup
-        value = m.group(kind) if kind else ""
-        if kind == "word" and value in ("AND", "OR", "NOT"):
-            kind = value
-        out.append((kind, value))
-    return out
-
-
-def parse(text: str) -> Node:
-    """A query's tree; QueryError if it is empty or malformed."""
-    tokens = _lex(text or "")
-    if not tokens:
-        raise QueryError("the query is empty")
-    pos = 0
-
-    def peek() -> str | None:
-        return tokens[pos][0] if pos < len(tokens) else None
-
-    def take() -> tuple[str, str]:
-        nonlocal pos
-        pos += 1
-        return tokens[pos - 1]
-
-    def or_expr() -> Node:
-        items = [and_expr()]
-        while peek() == "OR":
-            take()
-            items.append(and_expr())
-        return items[0] if len(items) == 1 else Or(tuple(items))
-
-    def and_expr() -> Node:
-        items = [unary()]
-        while peek() not in (None, "OR", "close"):
-            if peek() == "AND":
-                take()
-            items.append(unary())
-        return items[0] if len(items) == 1 else And(tuple(items))
-
-    def unary() -> Node:
-        kind = peek()
-        if kind in ("NOT", "minus"):
-            take()
-            return Not(unary())
-        return atom()
-
-    def atom() -> Node:
-        kind, value = take() if pos < len(tokens) else (None, "")
-        if kind == "open":
-            inner = or_expr()
-            if peek() != "close":
-                raise QueryError("a bracket is opened and never closed")
-            take()
-            return inner
-        if kind == "phrase":
-            words = words_of(value)
-            if not words:
-                raise QueryError(f'the phrase "{value}" has no words')
-            return Phrase(tuple(words)) if len(words) > 1 else Term(words[0])
-        if kind == "word":
-            if value.endswith("*"):
-                words = words_of(value.rstrip("*"))
-                if len(words) != 1:
-                    raise QueryError(f"{value}: a prefix* needs one word before the star")
-                return Prefix(words[0])
-            words = words_of(value)
-            if not words:
-                raise QueryError(f"{value!r} has no letters or digits to search for")
-            return Term(words[0]) if len(words) == 1 else Phrase(tuple(words))
-        if kind is None:
-            raise QueryError("the query ends where a word was expected")
-        raise QueryError(f"{value or kind!r} where a word was expected")
-
-    node = or_expr()
-    if pos < len(tokens):
-        raise QueryError(f"unexpected {tokens[pos][1]!r} (a closing bracket without an opening one?)")
-    if _only_negative(node):
-        raise QueryError("the query only says what to leave out; add what to look for")
-    return node
-
-
-def _only_negative(node: Node) -> bool:
-    if isinstance(node, Not):
-        return True
-    if isinstance(node, And):
-        return all(_only_negative(i) for i in node.items)
-    if isinstance(node, Or):
-        return any(_only_negative(i) for i in node.items)
-    return False
-
-
-def positive_words(node: Node) -> list[str]:
-    """The words a match contains (for highlighting passages): everything outside a NOT."""
-    if isinstance(node, Term):
-        return [node.word]
-    if isinstance(node, Phrase):
-        return [" ".join(node.words)]
-    if isinstance(node, AnyOf):
-        return list(node.words)
-    if isinstance(node, Prefix):
-        return [node.start]
-    if isinstance(node, (And, Or)):
-        return [w for i in node.items for w in positive_words(i)]
-    return []
-
-
-# --- word forms -----------------------------------------------------------------------------------
-
-_PREFIXES = ["", "di", "ke", "se", "ter", "ber", "be", "per", "diper", "memper", "pe", "me", "mem", "men",
-             "meng", "meny", "menge", "pem", "pen", "peng", "peny", "penge"]
-_SUFFIXES = ["", "kan", "an", "i", "nya", "lah", "kah", "pun", "kannya", "annya", "inya", "ku", "mu"]
-# meN- and peN- drop a root's first p, t, k or s: pukul -> memukul, tulis -> menulis, korupsi -> mengorupsi.
-_NASAL = {"p": ("mem", "pem"), "t": ("men", "pen"), "k": ("meng", "peng"), "s": ("meny", "peny")}
-
-
-@lru_cache(maxsize=1)
-def _stemmer():
-    from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
-
-    return StemmerFactory().create_stemmer()
-
-
-@lru_cache(maxsize=50_000)
-def stem(word: str) -> str:
-    return _stemmer().stem(word) or word
-
-
-def candidate_forms(root: str) -> list[str]:
-    """Affixed forms a root may take (most do not exist; the index says which do)."""
-    stems = {root}
-    nasal = _NASAL.get(root[:1])
-    out = set()
-    for pre in _PREFIXES:
-        for suf in _SUFFIXES:
-            out.add(pre + root + suf)
-    if nasal:
-        for pre in nasal:
-            for suf in _SUFFIXES:
-                out.add(pre + root[1:] + suf)
-    return sorted(out | stems)
 
 
 # --- the index ------------------------------------------------------------------------------------
@@ -336,50 +147,6 @@ def to_tantivy(node: Node, schema_):
     raise TypeError(node)
 
 
-def _lit(word: str) -> str:
-    return "'" + word.replace("'", "''") + "'"
-
-
-# The plain-scan equivalent: an article's tokens as the index sees them, for SQL over `articles`.
-SQL_TOKENS = (r"list_filter(regexp_split_to_array(lower(coalesce(title, '') || chr(10) || coalesce(body, '')), "
-              r"'[^\p{L}\p{N}]+'), lambda t: t <> '' AND strlen(t) < " + str(MAX_TOKEN_BYTES) + ")")
-
-
-def to_sql(node: Node, tokens: str = "toks", joined: str = "joined") -> str:
-    """A SQL condition over a list of tokens (`tokens`) and the same tokens joined by single spaces
-    with a space at each end (`joined`): what the index would match, found by a plain scan."""
-    if isinstance(node, Term):
-        return f"list_contains({tokens}, {_lit(node.word)})"
-    if isinstance(node, AnyOf):
-        return f"list_has_any({tokens}, [{', '.join(_lit(w) for w in node.words)}]::VARCHAR[])" if node.words else "false"
-    if isinstance(node, Prefix):
-        return f"len(list_filter({tokens}, lambda t: starts_with(t, {_lit(node.start)}))) > 0"
-    if isinstance(node, Phrase):
-        return f"contains({joined}, {_lit(' ' + ' '.join(node.words) + ' ')})"
-    if isinstance(node, And):
-        return "(" + " AND ".join(to_sql(i, tokens, joined) for i in node.items) + ")"
-    if isinstance(node, Or):
-        return "(" + " OR ".join(to_sql(i, tokens, joined) for i in node.items) + ")"
-    if isinstance(node, Not):
-        return f"(NOT {to_sql(node.item, tokens, joined)})"
-    raise TypeError(node)
-
-
-def describe(node: Node) -> str:
-    """The expanded query in words, for the page: which forms a word or prefix stood for."""
-    if isinstance(node, AnyOf):
-        shown = ", ".join(node.words[:12]) + (f" and {len(node.words) - 12:,} more" if len(node.words) > 12 else "")
-        return f"{node.label} ({shown or 'no word in the index'})"
-    if isinstance(node, Term):
-        return node.word
-    if isinstance(node, Phrase):
-        return '"' + " ".join(node.words) + '"'
-    if isinstance(node, Prefix):
-        return node.start + "*"
-    if isinstance(node, Not):
-        return "NOT " + describe(node.item)
-    joiner = " AND " if isinstance(node, And) else " OR "
-    return "(" + joiner.join(describe(i) for i in node.items) + ")"
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,6 @@ import streamlit as st
 from dashboard import geometry, queries
 from dashboard.downloads import file_name
 from dashboard.loaders import load_entity_totals
-from dashboard.queries import Filters
 from dashboard.widgets import Context, _unit, describe, download, plain
 
 NO_PROVINCE = "(province not known)"

@@ -2,8 +2,8 @@
 with it, its trending headlines, its name variants, and the sentences that mention it."""
 from __future__ import annotations
 
-from dataclasses import replace
 import html
+from dataclasses import replace
 from urllib.parse import quote
 
 import plotly.graph_objects as go

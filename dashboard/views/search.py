@@ -11,7 +11,12 @@ from dashboard import search_queries
 from dashboard.downloads import _slug, file_name
 from dashboard.figures import series_figure
 from dashboard.loaders import (
-    load_search, load_search_entities, load_volume, load_search_sample, load_search_series, load_search_words,
+    load_search,
+    load_search_entities,
+    load_search_sample,
+    load_search_series,
+    load_search_words,
+    load_volume,
 )
 from dashboard.queries import Filters
 from dashboard.tables import search_results_html
@@ -72,18 +77,18 @@ def render(ctx: Context) -> None:
                  name=lambda h: file_name("all-articles", replace(h, actors=()), h.interval))
         return
     db, stamp = ctx.db, ctx.stamp
-    good = []
+    found: list[str] = []
     for q in queries_:
         ids, expanded, error = load_search(db, stamp, q, forms)
         if error:
             st.error(f"{plain(q)}: {plain(error)}")
         else:
-            good.append(q)
+            found.append(q)
             st.caption(f"«{plain(q)}» searched as {plain(search_index.describe(expanded))}: {_plural(len(ids), 'article')} "
                        "in the whole warehouse.")
-    if not good:
+    if not found:
         return
-    good = tuple(good)
+    good = tuple(found)
     g = replace(f, page=(("queries", good), ("forms", forms)))
     st.subheader("Attention over time")
     series = load_search_series(db, stamp, g, good, forms)

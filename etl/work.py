@@ -1,0 +1,45 @@
+"""Extraction, the load's pure step: work items in, article bundles (or problems) out.
+
+Nothing here touches the warehouse, so a batch can run in this process, a local worker process or a
+Dask worker on another machine, and give the same rows.
+"""
+from __future__ import annotations
+
+import signal
+
+from .inputs import Item, readable_reason
+from .page_parser import PageParseError
+from .records import ArticleBundle, RowRejected, bundle_from_page, bundle_from_row
+from .report import FileProblem
+
+Built = list[tuple[Item, ArticleBundle | FileProblem]]
+
+
+def build(item: Item) -> ArticleBundle | FileProblem:
+    try:
+        if item.kind == "page":
+            text, meta = item.payload
+            return bundle_from_page(text, item.source, meta)
+        return bundle_from_row(item.payload, item.source, dayfirst=item.dayfirst)
+    except RowRejected as exc:
+        return FileProblem(item.source, f"row {item.row_number}: {exc}", "rejected", item.row_number, str(exc))
+    except Exception as exc:  # one page or row that cannot be processed never stops the load
+        where = f"row {item.row_number}: " if item.row_number else ""
+        severity = "rejected" if item.row_number else "error"
+        reason = str(exc) if isinstance(exc, (PageParseError, ValueError)) else readable_reason(exc)
+        return FileProblem(item.source, f"{where}{reason}", severity, item.row_number, reason)
+
+
+def build_chunk(items: list[Item]) -> Built:
+    return [(it, build(it)) for it in items]
+
+
+def warm(ignore_interrupt: bool = True) -> None:
+    """Prepare a worker process: load lexicons and models once, before the first chunk arrives."""
+    if ignore_interrupt:
+        # Ctrl-C is the parent's to handle: a worker interrupted mid-task left Pool.terminate() waiting
+        # (608 s once). The parent stops the workers itself.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+    from .extract import extract_article
+
+    extract_article("Presiden Joko Widodo", None, "Presiden Joko Widodo di Jakarta.", [])
