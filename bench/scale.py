@@ -105,9 +105,13 @@ def floor_seconds(folder: Path) -> float:
     return time.perf_counter() - t
 
 
-def _tree_rss(pid: int) -> tuple[int, int]:
-    """Resident bytes of a process and all its descendants, and of the process alone."""
-    total, own, todo = 0, 0, [pid]
+def _tree_rss(pid: int) -> tuple[int, int, int, int]:
+    """Resident bytes of a process and all its descendants, of the process alone, the number of
+    descendants, and their proportional set size (PSS: a page shared by n processes counts 1/n in
+    each, so forked workers' shared pages are not counted twice as in the RSS sum)."""
+    global _LAST_PARTS
+    parts: list[int] = []
+    total, own, kids, pss, todo = 0, 0, -1, 0, [pid]
     while todo:
         p = todo.pop()
         try:
@@ -116,11 +120,21 @@ def _tree_rss(pid: int) -> tuple[int, int]:
                     if line.startswith("VmRSS:"):
                         total += int(line.split()[1]) * 1024
                         own = own or int(line.split()[1]) * 1024
+                        parts.append(int(line.split()[1]) * 1024)
+            with open(f"/proc/{p}/smaps_rollup") as fh:
+                for line in fh:
+                    if line.startswith("Pss:"):
+                        pss += int(line.split()[1]) * 1024
+            kids += 1
             with open(f"/proc/{p}/task/{p}/children") as fh:
                 todo.extend(int(c) for c in fh.read().split())
         except (FileNotFoundError, ProcessLookupError):
             continue
-    return total, own
+    _LAST_PARTS = parts
+    return total, own, max(kids, 0), pss
+
+
+_LAST_PARTS: list[int] = []
 
 
 def run_load(folder: Path, db: Path) -> tuple[float, int, int, str]:
@@ -128,11 +142,17 @@ def run_load(folder: Path, db: Path) -> tuple[float, int, int, str]:
     t = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     peak = [0, 0]
+    phases = {"with workers": [0, 0], "without workers": [0, 0]}  # RSS sum, PSS sum
+    shares: dict[bool, list[int]] = {}  # each process's RSS at each phase's peak
 
     def sample():
         while proc.poll() is None:
-            total, own = _tree_rss(proc.pid)
+            total, own, kids, pss = _tree_rss(proc.pid)
             peak[0], peak[1] = max(peak[0], total), max(peak[1], own)
+            phase = phases["with workers" if kids else "without workers"]
+            if total > phase[0]:
+                shares[kids > 0] = list(_LAST_PARTS)
+            phase[0], phase[1] = max(phase[0], total), max(phase[1], pss)
             time.sleep(0.2)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -142,6 +162,9 @@ def run_load(folder: Path, db: Path) -> tuple[float, int, int, str]:
     sampler.join()
     if proc.returncode != 0:
         raise SystemExit(f"load failed:\n{output}")
+    for (name, (rss, pss)), parts in zip(phases.items(), (shares.get(True, []), shares.get(False, []))):
+        listed = " + ".join(f"{p / 2**20:,.0f}" for p in parts)
+        print(f"peak memory {name}: RSS sum {rss / 2**20:,.0f} MiB ({listed}), PSS sum {pss / 2**20:,.0f} MiB", flush=True)
     return seconds, peak[0], peak[1], output
 
 

@@ -13,7 +13,7 @@ from collections import deque
 from typing import Callable, Iterator, Protocol
 
 from .inputs import Item, extractor_fingerprint
-from .work import Built, build_chunk, warm
+from .work import Built, build_chunk, build_results, warm
 
 
 class Executor(Protocol):
@@ -40,14 +40,18 @@ class InProcess:
 
 
 class LocalPool:
-    """Forked worker processes on this machine."""
+    """Worker processes on this machine, started fresh ("spawn"): a forked worker carried the loader's
+    memory at the time of the fork (DuckDB's buffers, the libraries the writer needs), and every
+    worker's resident memory counted it again: 410 MiB a worker at 200,000 articles against about
+    250 for one that imports only extraction."""
 
     def __init__(self, workers: int) -> None:
         self.workers = workers
-        self.pool = multiprocessing.get_context("fork").Pool(workers, initializer=warm)
+        self.pool = multiprocessing.get_context("spawn").Pool(workers, initializer=warm)
 
     def submit(self, chunk: list[Item]) -> Callable[[], Built]:
-        return self.pool.apply_async(build_chunk, (chunk,)).get
+        pending = self.pool.apply_async(build_results, (chunk,))
+        return lambda: list(zip(chunk, pending.get()))
 
     def close(self) -> None:
         # Workers ignore SIGINT (see work.warm), so terminating them does not wait on one that was
@@ -87,7 +91,8 @@ class DaskCluster:
         self.workers = len(found)
 
     def submit(self, chunk: list[Item]) -> Callable[[], Built]:
-        return self.client.submit(build_chunk, chunk, pure=False).result
+        future = self.client.submit(build_results, chunk, pure=False)
+        return lambda: list(zip(chunk, future.result()))
 
     def close(self) -> None:
         self.client.close()

@@ -18,8 +18,8 @@ import pyarrow as pa
 
 from warehouse import search
 
-BATCH = 20_000
-WRITER_HEAP = 256_000_000   # bytes of tantivy's indexing buffer (split between its threads)
+BATCH = 5_000
+WRITER_HEAP = 128_000_000   # bytes of tantivy's indexing buffer (split between its threads)
 
 STATE_DDL = """
 CREATE TABLE IF NOT EXISTS search_indexed (

@@ -24,8 +24,11 @@ from .records import ArticleBundle
 from .report import FileProblem, LoadReport
 from .stories import assign_stories
 
-# The loader's share of memory; the rest of the 2 GB budget is the workers'.
-LOAD_MEMORY_LIMIT = "512MB"
+# DuckDB's share of the loader's memory: small while batches are written (the workers need theirs
+# then), larger for the registry and rollups at the end (the workers have stopped), and small again
+# while the search index, which has a buffer of its own, is written.
+LOAD_MEMORY_LIMIT = "256MB"
+FINISH_MEMORY_LIMIT = "512MB"
 
 # How long a load waits for the warehouse when another process has it open (a reader of the
 # warehouse file itself, or another load: loads queue this way), before giving up with a message.
@@ -192,9 +195,11 @@ class DuckDBStore:
              r.rows_seen, r.duplicates, sum(r.rejected.values()), r.run_id],
         )
         flush_problems(con, r)
+        con.execute(f"SET memory_limit = '{FINISH_MEMORY_LIMIT}'")
         # Always: an edited entity_overrides.csv takes effect on the next load even with nothing new.
         registry.build(con)
         rollups.rebuild(con)
+        con.execute(f"SET memory_limit = '{LOAD_MEMORY_LIMIT}'")
         search_index.sync(con, warehouse.db_path(self.db))
         if self.publish:
             # The dashboard reads this copy: it shows the previous load's data until this point.

@@ -24,6 +24,7 @@ from .vocabulary import is_derived_word
 
 MODEL_FILE = MODELS / "ner.npz"
 _CACHE_LIMIT = 800_000  # score vectors kept per process before the cache starts again (about 45 MB)
+_ADD_SLICE = 20_000     # new score vectors summed at a time
 
 
 @dataclass(frozen=True)
@@ -97,21 +98,40 @@ class Tagger:
         return self.weights[ids].sum(axis=0) if ids else np.zeros(self.n)
 
     def _add_rows(self, missing: list[tuple[int, str]]) -> None:
-        """Score vectors of new (offset, word) pairs, summed in one pass over all their features."""
+        """Score vectors of new (offset, word) pairs, summed in one pass over their features, in
+        slices: the first texts of a process bring hundreds of thousands of new pairs, and one list of
+        all their feature indices had left each worker 150 MB larger for good (freed Python ints stay
+        in the process)."""
+        for k in range(0, len(missing), _ADD_SLICE):
+            self._add_slice(missing[k : k + _ADD_SLICE])
+
+    def _add_slice(self, missing: list[tuple[int, str]]) -> None:
         index = self.index
+        space = self.space
+        # Feature strings are not cached per word here (FeatureSpace.own would keep them for the
+        # process's life): once a word's score vector is in the table they are never needed again.
+        near_far: dict[tuple[str, bool], list[str]] = {}
         flat: list[int] = []
         bounds: list[int] = []
         for offset, word in missing:
             bounds.append(len(flat))
             if offset == 0:
-                flat.extend(index[a] for a in self.space.own(word) if a in index)
+                flat.extend(index[a] for a in space._own_features(word) if a in index)
             else:
                 ctx = self.ctx_index[offset]
-                flat.extend(ctx[b] for b in self.space.ctx_base(word, abs(offset) == 1) if b in ctx)
+                key = (word, abs(offset) == 1)
+                base = near_far.get(key)
+                if base is None:
+                    base = near_far[key] = space._ctx_base_features(*key)
+                flat.extend(ctx[b] for b in base if b in ctx)
         r0 = self._used
         need = r0 + len(missing)
-        while need > len(self._table):
-            self._table = np.concatenate([self._table, np.zeros_like(self._table)])
+        if need > len(self._table):
+            # Doubling, but never past the cache's limit (the cache restarts there): doubling alone
+            # had grown the table to twice the limit, 100 MB more in every worker.
+            grown = np.zeros((max(need, min(2 * len(self._table), _CACHE_LIMIT + 4096)), self.n))
+            grown[: len(self._table)] = self._table
+            self._table = grown
         # Rows with no known feature stay zero: a sentinel row keeps reduceat's slices well-formed.
         flat.append(len(self.weights) - 1)
         sums = np.add.reduceat(self.weights[flat], bounds, axis=0) if bounds else np.zeros((0, self.n))

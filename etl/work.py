@@ -34,6 +34,12 @@ def build_chunk(items: list[Item]) -> Built:
     return [(it, build(it)) for it in items]
 
 
+def build_results(items: list[Item]) -> list[ArticleBundle | FileProblem]:
+    """What a worker sends back: the results only (the sender still holds the items, and sending
+    them back doubled the bytes: 2.3 KB an article in, 8.8 KB back with them, 6.5 KB without)."""
+    return [build(it) for it in items]
+
+
 def warm(ignore_interrupt: bool = True) -> None:
     """Prepare a worker process: load lexicons and models once, before the first chunk arrives."""
     if ignore_interrupt:

@@ -1,6 +1,6 @@
 """Benchmark: a load through Dask with 1 and with 2 worker processes on this machine, in one run.
 
-Run: .venv/bin/python bench/distributed.py [--input PATH] [--repeat N]
+Run: .venv/bin/python bench/dask_workers.py [--input PATH] [--repeat N]
 Prints articles/s for each and the ratio 2 workers / 1 worker (the figure: on 2 cores, the most
 it can be is 2). Each run loads into a fresh DuckDB file, so the writer's work (what is new,
 stories, the registry, rollups, the search index) is inside the time; the cluster is started
