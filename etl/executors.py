@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 from collections import deque
 from typing import Callable, Iterator, Protocol
 
@@ -47,7 +48,14 @@ class LocalPool:
 
     def __init__(self, workers: int) -> None:
         self.workers = workers
-        self.pool = multiprocessing.get_context("spawn").Pool(workers, initializer=warm)
+        # Ctrl-C is the loader's to handle. A spawned worker that met it while still starting up
+        # (before warm() ignores it) died with a traceback and the load ended with exit 1, not 130:
+        # ignored at spawn time, SIGINT stays ignored in the new process from its first instruction.
+        previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+        try:
+            self.pool = multiprocessing.get_context("spawn").Pool(workers, initializer=warm)
+        finally:
+            signal.signal(signal.SIGINT, previous)
 
     def submit(self, chunk: list[Item]) -> Callable[[], Built]:
         pending = self.pool.apply_async(build_results, (chunk,))
