@@ -8,6 +8,7 @@ import warehouse
 from warehouse.lake import LakeError
 
 from .columns import FIELDS
+from .executors import ClusterError
 from .exports import TableOptions
 from .load import WarehouseLocked, load_paths
 
@@ -64,7 +65,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         report = load_paths(args.paths, db=db, progress=False if args.no_progress else None, options=options,
                             workers=args.workers, evidence=args.evidence, scheduler=args.scheduler)
-    except (WarehouseLocked, LakeError) as exc:
+    except (WarehouseLocked, LakeError, ClusterError) as exc:
         print(f"not loaded: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

@@ -68,6 +68,10 @@ class LocalPool:
         self.pool.terminate()
 
 
+class ClusterError(RuntimeError):
+    """The Dask cluster cannot be used: unreachable, without workers, or extracting differently."""
+
+
 class DaskCluster:
     """Workers of a Dask scheduler (`tcp://host:port`), or a local cluster of `workers` processes.
 
@@ -81,7 +85,10 @@ class DaskCluster:
 
         self.cluster = None
         if scheduler:
-            self.client = Client(scheduler, timeout="30s")
+            try:
+                self.client = Client(scheduler, timeout="30s")
+            except (OSError, TimeoutError) as exc:
+                raise ClusterError(f"the Dask scheduler {scheduler} cannot be reached ({exc})") from exc
         else:
             self.cluster = LocalCluster(n_workers=workers or default_workers(), threads_per_worker=1,
                                         processes=True, dashboard_address=None, host="127.0.0.1")
@@ -89,12 +96,12 @@ class DaskCluster:
         found = self.client.run(_worker_fingerprint)
         if not found:
             self.close()
-            raise RuntimeError(f"the Dask scheduler {scheduler} has no workers")
+            raise ClusterError(f"the Dask scheduler {scheduler} has no workers")
         mine = extractor_fingerprint()
         other = {addr for addr, fp in found.items() if fp != mine}
         if other:
             self.close()
-            raise RuntimeError(f"Dask workers {', '.join(sorted(other))} extract with other code, models or lexicons "
+            raise ClusterError(f"Dask workers {', '.join(sorted(other))} extract with other code, models or lexicons "
                                f"than this process: restart them from the same version")
         self.workers = len(found)
 
