@@ -9,7 +9,6 @@ import contextlib
 import csv
 import io
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -23,19 +22,14 @@ from bench.browser import block_external
 
 from ..conftest import ROOT
 from ..dashboard_data import build_dashboard_db
+from ..services import free_port
 
 CHROMIUM = "/usr/bin/chromium"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @contextlib.contextmanager
 def _serve(db: Path | str, log: Path, **env_extra: str):
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "MEDIA_DB": str(db), **env_extra}
     with open(log, "wb") as out:
         proc = subprocess.Popen(
