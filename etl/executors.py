@@ -32,8 +32,11 @@ def default_workers() -> int:
 class InProcess:
     workers = 1
 
+    def __init__(self, evidence: bool = True) -> None:
+        self.evidence = evidence
+
     def submit(self, chunk: list[Item]) -> Callable[[], Built]:
-        result = build_chunk(chunk)
+        result = build_chunk(chunk, self.evidence)
         return lambda: result
 
     def close(self) -> None:
@@ -46,8 +49,9 @@ class LocalPool:
     worker's resident memory counted it again: 410 MiB a worker at 200,000 articles against about
     250 for one that imports only extraction."""
 
-    def __init__(self, workers: int) -> None:
+    def __init__(self, workers: int, evidence: bool = True) -> None:
         self.workers = workers
+        self.evidence = evidence
         # Ctrl-C is the loader's to handle. A spawned worker that met it while still starting up
         # (before warm() ignores it) died with a traceback and the load ended with exit 1, not 130:
         # ignored at spawn time, SIGINT stays ignored in the new process from its first instruction.
@@ -58,7 +62,7 @@ class LocalPool:
             signal.signal(signal.SIGINT, previous)
 
     def submit(self, chunk: list[Item]) -> Callable[[], Built]:
-        pending = self.pool.apply_async(build_results, (chunk,))
+        pending = self.pool.apply_async(build_results, (chunk, self.evidence))
         return lambda: list(zip(chunk, pending.get()))
 
     def close(self) -> None:
@@ -80,9 +84,10 @@ class DaskCluster:
     checked before any work is sent: rows from a different extractor would mix into the warehouse.
     """
 
-    def __init__(self, scheduler: str | None = None, workers: int | None = None) -> None:
+    def __init__(self, scheduler: str | None = None, workers: int | None = None, evidence: bool = True) -> None:
         from distributed import Client, LocalCluster
 
+        self.evidence = evidence
         self.cluster = None
         if scheduler:
             try:
@@ -106,7 +111,7 @@ class DaskCluster:
         self.workers = len(found)
 
     def submit(self, chunk: list[Item]) -> Callable[[], Built]:
-        future = self.client.submit(build_results, chunk, pure=False)
+        future = self.client.submit(build_results, chunk, self.evidence, pure=False)
         return lambda: list(zip(chunk, future.result()))
 
     def close(self) -> None:
@@ -138,27 +143,28 @@ class Auto:
     loads, such as a day's files, never pay for starting workers), then in `workers` forked
     processes."""
 
-    def __init__(self, workers: int, threshold: int) -> None:
-        self.wanted, self.threshold = workers, threshold
+    def __init__(self, workers: int, threshold: int, evidence: bool = True) -> None:
+        self.wanted, self.threshold, self.evidence = workers, threshold, evidence
         self.workers = 1
         self.pool: LocalPool | None = None
 
     def submit(self, chunk: list[Item]) -> Callable[[], Built]:
         if self.pool is None and self.wanted > 1 and len(chunk) >= self.threshold:
-            self.pool = LocalPool(self.wanted)
+            self.pool = LocalPool(self.wanted, self.evidence)
             self.workers = self.wanted
-        return self.pool.submit(chunk) if self.pool is not None else InProcess().submit(chunk)
+        return self.pool.submit(chunk) if self.pool is not None else InProcess(self.evidence).submit(chunk)
 
     def close(self) -> None:
         if self.pool is not None:
             self.pool.close()
 
 
-def make_executor(workers: int | None, scheduler: str | None, threshold: int) -> Executor:
+def make_executor(workers: int | None, scheduler: str | None, threshold: int, evidence: bool = True) -> Executor:
     """`scheduler`: None (this machine's processes), "local" (a Dask LocalCluster of `workers`
-    processes) or a Dask scheduler's address."""
+    processes) or a Dask scheduler's address. evidence: whether results carry each occurrence's
+    offsets (only loads that keep mention_evidence need them)."""
     if scheduler == "local":
-        return DaskCluster(None, workers)
+        return DaskCluster(None, workers, evidence)
     if scheduler:
-        return DaskCluster(scheduler)
-    return Auto(workers or default_workers(), threshold)
+        return DaskCluster(scheduler, evidence=evidence)
+    return Auto(workers or default_workers(), threshold, evidence)

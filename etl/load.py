@@ -91,7 +91,7 @@ def load_paths(
             store.write(built)
             report.writer_seconds += time.perf_counter() - t
 
-        executor = make_executor(workers, scheduler, threshold=BATCH_SIZE // 2)
+        executor = make_executor(workers, scheduler, threshold=BATCH_SIZE // 2, evidence=evidence)
         depth = 2 * (executor.workers if scheduler else workers or default_workers())
         run_ordered(executor, new_work(), write, depth=depth)
         report.workers = executor.workers

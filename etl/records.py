@@ -115,8 +115,10 @@ def _parse_fetched_at(value) -> datetime | None:
     return dt if dt.tzinfo else dt.replace(tzinfo=JAKARTA)
 
 
-def bundle_from_page(text: str, source_path: str, meta: dict, today: date | None = None) -> ArticleBundle:
-    """Parse, date and extract one page; a pure function of its inputs."""
+def bundle_from_page(text: str, source_path: str, meta: dict, today: date | None = None,
+                     evidence: bool = True) -> ArticleBundle:
+    """Parse, date and extract one page; a pure function of its inputs. evidence=False leaves out the
+    offsets of each occurrence (a load keeps them only when asked)."""
     page = parse_page(text)
     url = (meta.get("url") or "").strip() or None
     dropped = None
@@ -130,7 +132,8 @@ def bundle_from_page(text: str, source_path: str, meta: dict, today: date | None
         fetched_at=fetched_at,
         today=today,
     )
-    bundle = _assemble(page, url, meta.get("outlet"), guess.published_date, guess.date_source, fetched_at, source_path)
+    bundle = _assemble(page, url, meta.get("outlet"), guess.published_date, guess.date_source, fetched_at, source_path,
+                       evidence=evidence)
     if dropped:
         bundle.warnings.append(dropped)
     if meta.get(READ_AS_KEY):
@@ -146,7 +149,8 @@ class RowRejected(ValueError):
 
 
 def bundle_from_row(
-    fields: dict[str, str], source_path: str, dayfirst: bool = True, today: date | None = None
+    fields: dict[str, str], source_path: str, dayfirst: bool = True, today: date | None = None,
+    evidence: bool = True,
 ) -> ArticleBundle:
     """One export row (fields as named in columns.py) -> an article. Dates are read, never guessed."""
     page = parse_article_text(fields.get("title", ""), fields.get("body", "") or fields.get("summary", ""))
@@ -161,7 +165,7 @@ def bundle_from_row(
         fetched_at = _as_moment(parsed) if parsed is not None else None
     published, source, warning = read_published(fields.get("date", ""), fields.get("time", ""), fetched_at, dayfirst, today)
     bundle = _assemble(page, url, fields.get("outlet"), published, source, fetched_at, source_path,
-                       category=fields.get("category"), author=fields.get("author"))
+                       category=fields.get("category"), author=fields.get("author"), evidence=evidence)
     if warning:
         bundle.warnings.append(warning)
     return bundle
@@ -204,6 +208,7 @@ def _assemble(
     source_path: str,
     category: str | None = None,
     author: str | None = None,
+    evidence: bool = True,
 ) -> ArticleBundle:
     outlet = outlet_name(outlet, url)
     article_id = make_article_id(url, page.title, page.body)
@@ -233,7 +238,9 @@ def _assemble(
         article=article,
         trending=trending,
         mentions=[_count_row(article_id, c) for c in count_mentions(mentions)],
-        evidence=[_evidence_row(article_id, m) for m in mentions],
+        # Left out unless the load keeps them: built and sent back for every occurrence, they were
+        # a fifth of what a worker sent the writer, to be dropped there.
+        evidence=[_evidence_row(article_id, m) for m in mentions] if evidence else [],
         fetched_at=fetched_at,
         warnings=list(page.warnings) + remarks,
     )

@@ -57,6 +57,10 @@ class LoadReport:
             f"articles added: {self.added}  updated: {self.updated}  already present: {self.unchanged}  "
             f"duplicates in this load: {self.duplicates}  rows rejected: {rejected}",
         ]
+        if self.seconds:
+            lines.append(f"  of the {self.seconds:.1f} s: reading inputs {self.input_seconds:.1f} s, writing "
+                         f"{self.writer_seconds:.1f} s; then registry, rollups, search index and publishing "
+                         f"{self.finish_seconds:.1f} s")
         for reason, n in self.rejected.most_common():
             lines.append(f"  rejected {n:>7}  {reason}")
         for reason, n in self.warned.most_common():
