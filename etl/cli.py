@@ -11,6 +11,7 @@ from .columns import FIELDS
 from .executors import ClusterError
 from .exports import TableOptions
 from .load import WarehouseLocked, load_paths
+from .work import WorkerBroken
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -65,7 +66,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         report = load_paths(args.paths, db=db, progress=False if args.no_progress else None, options=options,
                             workers=args.workers, evidence=args.evidence, scheduler=args.scheduler)
-    except (WarehouseLocked, LakeError, ClusterError) as exc:
+    except (WarehouseLocked, LakeError, ClusterError, WorkerBroken) as exc:
         print(f"not loaded: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

@@ -20,11 +20,25 @@ def _path(name: str) -> Path:
     return own if own.exists() else DEFAULT_DIR / name
 
 
+class LexiconError(ValueError):
+    """A lexicon file that cannot be read, named with its path."""
+
+
+def _text(name: str) -> str:
+    path = _path(name)
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        # Named: a user's lexicon folder is edited by hand, and "can't decode byte 0xff" alone does
+        # not say which of twenty files to fix.
+        raise LexiconError(f"lexicon {path} cannot be read as UTF-8 text ({exc})") from exc
+
+
 @lru_cache(maxsize=None)
 def lines(name: str) -> tuple[str, ...]:
     """Non-empty, non-comment lines of a text lexicon."""
     out = []
-    for raw in _path(name).read_text(encoding="utf-8").splitlines():
+    for raw in _text(name).splitlines():
         line = raw.strip()
         if line and not line.startswith("#"):
             out.append(line)
@@ -34,7 +48,7 @@ def lines(name: str) -> tuple[str, ...]:
 @lru_cache(maxsize=None)
 def rows(name: str) -> tuple[dict[str, str], ...]:
     """Rows of a CSV lexicon (header line first; lines starting with # are comments)."""
-    text = _path(name).read_text(encoding="utf-8")
+    text = _text(name)
     body = [ln for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
     return tuple({k: (v or "").strip() for k, v in r.items()} for r in csv.DictReader(body))
 

@@ -206,3 +206,22 @@ def test_extraction_is_the_same_whatever_pythons_hash_seed():
     outs = {subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True,
                            env={**os.environ, "PYTHONHASHSEED": str(seed)}).stdout for seed in range(6)}
     assert len(outs) == 1, outs
+
+
+def test_a_load_whose_workers_cannot_start_stops_with_the_reason(tmp_path):
+    """A worker that failed while loading the lexicons died, and multiprocessing's pool started
+    another in its place, forever: the load hung with both cores busy. A user's lexicon folder with
+    a file that is not UTF-8 was enough."""
+    rows = write_rows(tmp_path / "rows.csv", 600)
+    folder = tmp_path / "lexicons"
+    folder.mkdir()
+    (folder / "titles.txt").write_bytes(b"\xff\xfePresiden\n")
+    proc = _load([rows], tmp_path / "w.duckdb", MEDIA_LEXICON_DIR=str(folder))
+    try:
+        out, err = proc.communicate(timeout=120)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        raise AssertionError("the load hung") from None
+    assert proc.returncode == 2, (out, err)
+    assert "not loaded: a worker process could not prepare extraction" in err
+    assert "titles.txt" in err and "Traceback" not in err
