@@ -239,7 +239,7 @@ def _assemble(
         trending=trending,
         mentions=[_count_row(article_id, c) for c in count_mentions(mentions)],
         # Left out unless the load keeps them: built and sent back for every occurrence, they were
-        # a fifth of what a worker sent the writer, to be dropped there.
+        # a third of what a worker sent the writer (6.9 KB an article, 4.6 without), to be dropped there.
         evidence=[_evidence_row(article_id, m) for m in mentions] if evidence else [],
         fetched_at=fetched_at,
         warnings=list(page.warnings) + remarks,

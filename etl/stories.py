@@ -23,9 +23,8 @@ def assign_stories(con: duckdb.DuckDBPyConnection, articles: list[dict]) -> dict
 
     Earlier copies are looked up in the warehouse by headline key, then within the batch in order.
     """
-    keyed = [a for a in articles if a.get("title_key")]
     candidates: dict[str, list[tuple[str, str, list[int] | None, date | None, str | None]]] = {}
-    if keyed:
+    if any(a.get("title_key") for a in articles):
         con.register("batch_articles", pa.table({
             "article_id": [a["article_id"] for a in articles],
             "title_key": pa.array([a.get("title_key") for a in articles], pa.string()),
