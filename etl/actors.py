@@ -25,7 +25,6 @@ from .gazetteers import (
     _org_heads,
     _platform_automaton,
     _platforms,
-    _title_words,
     _titles,
     _whole_word_matches,
     find_orgs_listed,
@@ -50,6 +49,7 @@ from .tagger import Span, default_tagger, truecase
 _LEGAL_FORM_IN_BRACKETS = re.compile(r"\s*\(\s*(Persero|Tbk|Perum|Perseroda|Perseroan)\s*\)")
 _ACRONYM_IN_BRACKETS = re.compile(r"\s*\(\s*([^()]{1,40}?)\s*\)")
 _CONNECTORS = frozenset("bin binti van der de den von da dos del la le al el ibn".split())
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")  # a count ("10 Universitas ..."), not a model ("iPhone 4S Apple")
 _ROMAN = frozenset("I II III IV V VI VII VIII IX X XI XII".split())
 
 
@@ -99,6 +99,8 @@ def find_actors(text: str, headline: bool | None = None) -> list[ActorHit]:
             i += 1
             continue
         listed = _listed_kind(text[s.start : s.end])
+        if listed == "LOC" and s.label == "ORG" and " " not in text[s.start : s.end]:
+            listed = None  # "atas Wolfsburg", "Roma akan bertanding": a club (or a city's government), as the tagger read it
         if listed is not None and listed != s.label:
             # A span that is exactly a listed place or organisation is that, whatever the tagger
             # said: "di Khan Younis" is no person, "Daerah Istimewa Yogyakarta (DIY)" no organisation.
@@ -147,7 +149,7 @@ def find_actors(text: str, headline: bool | None = None) -> list[ActorHit]:
                     i += 1
                 i += 1
                 continue
-            if s.first > 0 and tokens[s.first - 1][:1].isdigit():
+            if s.first > 0 and _NUMBER.fullmatch(tokens[s.first - 1]):
                 name = None  # "10 Universitas Islam Baru": a count of such bodies, not one of them
             if name and any(c.start == 0 and c.end == len(name) for c in find_countries(name)):
                 name = None  # "RI", "Indonesia": the country, which countries.py reports
@@ -186,6 +188,8 @@ def find_actors(text: str, headline: bool | None = None) -> list[ActorHit]:
             continue
         if text[start:end] in _platforms() and _channel_cue(text, start):
             continue  # "akun TikTok @dr.erta": the channel of a post, not an actor
+        if text[end : end + 5] == " lain" and not text[end + 5 : end + 6].isalnum():
+            continue  # "Antara lain, ...": "among others", not the news agency
         hits.append(ActorHit("organization", text[start:end], start, end))
         covered[start:end] = b"\x01" * (end - start)
     return sorted(hits, key=lambda h: (h.start, h.end))
@@ -271,8 +275,8 @@ def _persons(span, tokens: list[str], starts: list[int], ends: list[int], text: 
             # "Menteri Keamanan Publik Tiongkok Wang Xiaohong": the office after a title goes too.
             while len(toks) > 1:
                 n = _office_length(tokens, toks, starts, ends, text)
-                if not n or n >= len(toks):
-                    break
+                if not n or n >= len(toks) or not any(_name_like(tokens[k]) for k in toks[n:]):
+                    break  # "Sultan HB X": what would remain ("X") is no name, so "HB" is not an office
                 toks = toks[n:]
             continue
         break
@@ -328,8 +332,9 @@ def _person_ok(name: str) -> bool:
     words = name.split()
     if not words or len(words) > 6:
         return False
-    if all(w.lower().rstrip(".") in _title_words() for w in words):
-        return False  # "Sultan", "Pak": a title alone names nobody in particular
+    lowered = tuple(w.lower().rstrip(".") for w in words)
+    if lowered in _titles() or all((w,) in _titles() for w in lowered):
+        return False  # "Sultan", "Pak", "Jaksa Agung": a title alone names nobody ("Agung" alone is a name)
     low = name.lower()
     if low in _not_actors() or any(w.lower() in _not_actors() for w in words):
         return False
@@ -338,4 +343,13 @@ def _person_ok(name: str) -> bool:
     if not any(c.islower() for c in name) and len(name) > 5:
         return False  # an all-capital run this long is a heading or an acronym, not a name
     return any(w[:1].isupper() for w in words) and all(w[:1].isupper() or w.lower() in _CONNECTORS or w in _ROMAN
-                                                      or not w[:1].isalpha() for w in words)
+                                                      or not w[:1].isalpha() or _ARABIC_ARTICLE.match(w) for w in words)
+
+
+# "Bashar al-Assad", "Abdel Fattah el-Sisi": an article joined to a capitalised name is part of it.
+_ARABIC_ARTICLE = re.compile(r"(?:al|el|an|ar|as|ash|at|ad|ud|ul|un|az)-[A-Z]")
+
+
+def _name_like(tok: str) -> bool:
+    """A word that can carry a name: letters, not only a Roman numeral or an initial."""
+    return tok[:1].isupper() and tok.rstrip(".") not in _ROMAN and sum(c.isalpha() for c in tok) >= 2

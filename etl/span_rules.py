@@ -160,17 +160,18 @@ def _titled_names(spans, view, starts, ends, text, words):
 
 
 def _single_name(tok: str, words) -> bool:
-    """A one-word name after a title: no dictionary word (`Hakim Konstitusi` names no one)."""
+    """A one-word name after a title: no dictionary word (`Hakim Konstitusi` names no one), and no
+    word the corpus tagger mostly read as something other than a person (`Ketua Pansel`)."""
     info = words.get(tok.lower())
-    return info is None or info.word_class == "-"
+    return info is None or (info.word_class == "-" and info.history not in ("O", "ORG", "LOC"))
 
 
 def _name_word(tok: str, words) -> bool:
     if not tok[:1].isupper() or tok.isupper() or not tok.replace("-", "").replace("'", "").isalpha():
         return False
     low = tok.lower()
-    if low in _not_actors() or low.rstrip(".") in _title_words() or tok in place_countries():
-        return False
+    if low in _not_actors() or low.rstrip(".") in _title_words() or tok in place_countries() or _is_country(tok):
+        return False  # "Menteri Kesehatan Kongo Felix Numbi": the country is the office's, not a name
     info = words.get(low)
     return info is None or info.cap_pct >= 50 or (info.cap_pct < 0 and info.word_class == "-")
 

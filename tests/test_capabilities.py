@@ -247,3 +247,43 @@ def test_nicknames_and_short_forms_join_the_full_name_in_an_article():
     body = ("Wakil Ketua MPR RI, Lestari Moerdijat, menekankan pentingnya keluarga. Lestari, yang akrab disapa "
             "Rerie, menegaskan pola asuh menentukan. Menurut Rerie, semua pihak harus terlibat.")
     assert people(body) == {"Lestari Moerdijat"}
+
+
+@pytest.mark.parametrize("sentence, name", [
+    ("Pasukan itu tetap setia kepada rezim Presiden Suriah Bashar al-Assad hingga akhir tahun.", "Bashar al-Assad"),
+    ("Menlu AS bertemu Presiden Abdel Fattah al-Sisi di Kairo untuk membahas gencatan senjata.", "Abdel Fattah al-Sisi"),
+    ("Pemerintah Irak pimpinan Perdana Menteri Nuri al-Maliki menolak usulan itu.", "Nuri al-Maliki"),
+])
+def test_arabic_names_keep_their_article(sentence, name):
+    assert name in people(sentence)
+
+
+def test_a_single_name_that_is_also_part_of_a_title_is_a_name():
+    # "Agung" is a word of "Jaksa Agung", but alone after "kata" it names a man.
+    assert "Agung" in people("Sejak awal, kata Agung, menteri itu berasal dari kalangan profesional partai.")
+
+
+@pytest.mark.parametrize("sentence, wrong", [
+    # the office's acronym may not leave a bare numeral as the name
+    ("Presiden hadir di Yogyakarta untuk pernikahan putri Sultan HB X siang tadi.", "X"),
+    # a country after the office is the office's, not a person
+    ("Menteri Kesehatan Kongo Felix Numbi mengatakan zona karantina sudah ditetapkan.", "Kongo"),
+    # a word the corpus reads as a body ("Panitia Seleksi") after a title names no one
+    ("Presiden bisa saja mengganti Ketua Pansel dengan Menkum HAM yang baru.", "Pansel"),
+])
+def test_what_is_left_after_a_title_must_be_a_name(sentence, wrong):
+    assert wrong not in people(sentence)
+
+
+def test_a_model_number_is_not_a_count_of_organisations():
+    # "10 Universitas ..." counts bodies; "iPhone 4S Apple" names the maker.
+    assert ("organization", "Apple") in found("Ponsel itu tantangan paling serius untuk iPhone 4S Apple tahun ini.")
+
+
+def test_a_city_the_tagger_reads_as_a_club_stays_a_club():
+    got = found("Dalam tujuh laga terakhir, Roma akan bertanding melawan Bologna di kandang.")
+    assert ("organization", "Roma") in got and ("place", "Roma") not in got
+
+
+def test_antara_lain_is_not_the_news_agency():
+    assert not any(k == "organization" for k, _ in found("Antara lain, 12 petani ditangkap polisi di Kendal."))
