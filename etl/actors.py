@@ -165,9 +165,10 @@ def find_actors(text: str, headline: bool | None = None) -> list[ActorHit]:
                 # before it, or a byline; only after a person is it a nickname ("... Purnama (Ahok)").
                 hits.extend(_persons(s, tokens, starts, ends, text))
             taken.append((s.start, s.end))
-        elif s.label == "LOC" and " " in text[s.start : s.end] and text[s.start : s.end] in known_names() \
-                and listed != "LOC":
-            # "di bawah Gerald Vanenburg": a place cue before a name the corpus knows as a person's.
+        elif s.label == "LOC" and listed != "LOC" and _known_person(text[s.start : s.end]):
+            # "di bawah Gerald Vanenburg": a place cue before a name the corpus knows as a person's;
+            # "Netanyahu Perintahkan ...": a headline's Title Case hides the cue (363 headlines read
+            # him as a place before).
             hits.extend(_persons(Span("PER", s.first, s.last, s.start, s.end), tokens, starts, ends, text))
             taken.append((s.start, s.end))
         elif s.label == "LOC":
@@ -233,6 +234,18 @@ def _listed_kind(name: str) -> str | None:
     if place == org:
         return None
     return "LOC" if place else "ORG"
+
+
+def _known_person(name: str) -> bool:
+    """A full name the corpus bodies give to a person, or a single word they use inside persons'
+    names at least four times in five (and five times at least: Netanyahu 50 of 57, Putin 49 of 54)."""
+    known = known_names().get(name)
+    if known is None:
+        return False
+    if " " in name:
+        return True
+    named, written = known
+    return named >= 5 and named >= 0.8 * written
 
 
 def _org_name(name: str) -> str | None:
