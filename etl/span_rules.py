@@ -35,13 +35,19 @@ def _trim(span, tokens: list[str], starts: list[int], ends: list[int]):
     """A name starts with a capital: `umat Islam`, `kota Pati` give `Islam`, `Pati` (the public sets
     sometimes include such a word; our annotation guide does not)."""
     first = span.first
-    while first <= span.last and not tokens[first][:1].isupper() and not tokens[first][:1].isdigit():
+    while first <= span.last and not tokens[first][:1].isupper() and not tokens[first][:1].isdigit() \
+            and not _camel_case(tokens[first]):
         first += 1
     if first > span.last:
         return None
     if first == span.first:
         return span
     return Span(span.label, first, span.last, starts[first], span.end)
+
+
+def _camel_case(tok: str) -> bool:
+    """`detikINET`, `iPhone`, `eBay`: a brand written with a small first letter is still a name."""
+    return tok[:1].islower() and any(c.isupper() for c in tok[1:])
 
 
 def _split_place_and_name(spans, tokens, starts, ends, text, words):
@@ -59,6 +65,8 @@ def _split_place_and_name(spans, tokens, starts, ends, text, words):
             # Two name-like words, or one the corpus knows as a person's ("Gaza City" stays a place).
             if len(rest) == 1 and not _name_part(tokens[rest[0]], known_names()):
                 rest = range(0)
+            if rest and tokens[rest[-1]].lower() in lexicons.word_set("place_tails.txt"):
+                rest = range(0)  # "Jakarta Convention Center", "Maluku City Mall": one place, no person
             if rest and all(_name_word(tokens[i], words) for i in rest) and not any(a >= end for a in listed if a < s.end):
                 out.append(Span("LOC", s.first, k - 1, s.start, ends[k - 1]))
                 out.append(Span("PER", k, s.last, starts[k], s.end))

@@ -293,3 +293,15 @@ def test_a_headline_name_the_corpus_knows_as_a_person_is_no_place():
     # In Title Case the tagger read "Netanyahu" as a place in 353 corpus headlines; the bodies name him.
     got = found("", title="Netanyahu Perintahkan Jajarannya Bersiap Perang Melawan Hamas")
     assert ("person", "Netanyahu") in got and ("place", "Netanyahu") not in got
+
+
+def test_a_brand_written_with_a_small_first_letter_is_an_organisation():
+    assert ("organization", "detikINET") in found("Seperti dikutip detikINET dari Gizmodo, Senin, ponsel itu dirilis.")
+
+
+@pytest.mark.parametrize("sentence, venue", [
+    ("Pameran itu digelar di Jakarta Convention Center, Jumat siang.", "Convention Center"),
+    ("Presiden langsung menuju Ambon City Center, salah satu pusat belanja di kota itu.", "City Center"),
+])
+def test_a_venue_after_a_city_is_no_person(sentence, venue):
+    assert venue not in people(sentence)
