@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .countries import find_countries
 from .gazetteers import (
@@ -326,7 +327,15 @@ def _title_length(tokens: list[str], toks: list[int]) -> int:
 
 
 def _split_joint(toks: list[int], tokens, starts, ends, text) -> list[tuple[int, int]]:
-    """`Prabowo Subianto-Gibran Rakabuming Raka` names two people; `Al-Raisi` and `Jean-Paul` one."""
+    """`Prabowo Subianto-Gibran Rakabuming Raka` names two people; `Al-Raisi` and `Jean-Paul` one;
+    `Jokowi-JK` or `Risma-Whisnu` alone is a ticket of two when the corpus names people by both parts."""
+    if len(toks) == 1 and tokens[toks[0]].count("-") == 1:
+        left, _, right = tokens[toks[0]].partition("-")
+        known = known_names()
+        if left.lower() not in _CONNECTORS and tokens[toks[0]] not in _given_names_first() and all(
+                w[:1].isupper() and len(w) > 1 and known.get(w, (0, 0))[0] >= 3 for w in (left, right)):
+            cut = starts[toks[0]] + len(left)
+            return [(starts[toks[0]], cut), (cut + 1, ends[toks[0]])]
     for j, k in enumerate(toks):
         tok = tokens[k]
         left_words = j + 1
@@ -339,6 +348,13 @@ def _split_joint(toks: list[int], tokens, starts, ends, text) -> list[tuple[int,
         if tok in ("-", "–", "/", "&") and 0 < j < len(toks) - 1:
             return [(starts[toks[0]], ends[toks[j - 1]]), (starts[toks[j + 1]], ends[toks[-1]])]
     return [(starts[toks[0]], ends[toks[-1]])]
+
+
+@lru_cache(maxsize=1)
+def _given_names_first() -> frozenset[str]:
+    """First words of the corpus's full names: `Jean-Paul` opens `Jean-Paul van Gastel`, so it is one
+    man's given name, not a ticket."""
+    return frozenset(n.split()[0] for n in known_names() if " " in n)
 
 
 def _person_ok(name: str) -> bool:

@@ -305,3 +305,8 @@ def test_a_brand_written_with_a_small_first_letter_is_an_organisation():
 ])
 def test_a_venue_after_a_city_is_no_person(sentence, venue):
     assert venue not in people(sentence)
+
+
+def test_a_ticket_written_as_one_word_gives_both_people_but_a_compound_given_name_stays():
+    assert people("Pasangan Prabowo-Gibran menang dalam pemilu itu.") >= {"Prabowo", "Gibran"}
+    assert "Jean-Paul" in people("Kata Jean-Paul, latihan itu berjalan baik.")
