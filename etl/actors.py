@@ -192,6 +192,8 @@ def find_actors(text: str, headline: bool | None = None) -> list[ActorHit]:
             continue  # "akun TikTok @dr.erta": the channel of a post, not an actor
         if text[end : end + 5] == " lain" and not text[end + 5 : end + 6].isalnum():
             continue  # "Antara lain, ...": "among others", not the news agency
+        if text[max(0, start - 6) : start] == "Piala ":
+            continue  # "Piala Uber": a cup named after someone, not the company
         hits.append(ActorHit("organization", text[start:end], start, end))
         covered[start:end] = b"\x01" * (end - start)
     return sorted(hits, key=lambda h: (h.start, h.end))

@@ -231,8 +231,9 @@ def _unit_names(spans, view, starts, ends):
                 break  # "PT Blue Bird Tbk Purnomo Prawiro": the unit's name ends where a person's begins
             if nxt[:1].isupper() or (nxt.isdigit() and not re.fullmatch(r"(?:19|20)\d\d", nxt)):
                 j += 1  # "Daop 6", "SMA 3", but not the year in "Libur Sekolah 2025"
-            elif nxt in ("dan", ",") and j + 2 < len(view) and view[j + 2][:1].isupper() and j + 2 not in taken:
-                j += 1
+            elif nxt in ("dan", ",") and j + 2 < len(view) and view[j + 2][:1].isupper() and j + 2 not in taken \
+                    and view[j + 2].lower() not in heads and not view[j + 2].isupper():
+                j += 1  # "Dinas Kependudukan dan Catatan Sipil"; not "Pemerintah dan PSSI", "Kementerian, Lembaga"
             else:
                 break
         while j > i and view[j] in ("dan", ","):

@@ -310,3 +310,14 @@ def test_a_venue_after_a_city_is_no_person(sentence, venue):
 def test_a_ticket_written_as_one_word_gives_both_people_but_a_compound_given_name_stays():
     assert people("Pasangan Prabowo-Gibran menang dalam pemilu itu.") >= {"Prabowo", "Gibran"}
     assert "Jean-Paul" in people("Kata Jean-Paul, latihan itu berjalan baik.")
+
+
+def test_a_unit_name_does_not_run_on_into_the_next_body():
+    got = found("Kemauan Pemerintah dan PSSI dalam mereformasi sepak bola harus didengar.")
+    assert ("organization", "PSSI") in got and not any("Pemerintah dan" in e for _, e in got)
+    assert ("organization", "Dinas Kependudukan dan Catatan Sipil") in found(
+        "Pelayanan Dinas Kependudukan dan Catatan Sipil Kota Surabaya dibuka Sabtu.")
+
+
+def test_a_cup_named_after_a_company_is_not_the_company():
+    assert not any(k == "organization" for k, _ in found("Indonesia mengubah skuat menuju Piala Uber 2016 di Kunshan."))
