@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 
 from .countries import find_countries
 from .gazetteers import (
@@ -30,6 +29,7 @@ from .gazetteers import (
     _whole_word_matches,
     find_orgs_listed,
     find_places,
+    known_first_words,
     known_names,
     place_countries,
 )
@@ -334,7 +334,7 @@ def _split_joint(toks: list[int], tokens, starts, ends, text) -> list[tuple[int,
     if len(toks) == 1 and tokens[toks[0]].count("-") == 1:
         left, _, right = tokens[toks[0]].partition("-")
         known = known_names()
-        if left.lower() not in _CONNECTORS and tokens[toks[0]] not in _given_names_first() and all(
+        if left.lower() not in _CONNECTORS and tokens[toks[0]] not in known_first_words() and all(
                 w[:1].isupper() and len(w) > 1 and known.get(w, (0, 0))[0] >= 3 for w in (left, right)):
             cut = starts[toks[0]] + len(left)
             return [(starts[toks[0]], cut), (cut + 1, ends[toks[0]])]
@@ -350,13 +350,6 @@ def _split_joint(toks: list[int], tokens, starts, ends, text) -> list[tuple[int,
         if tok in ("-", "–", "/", "&") and 0 < j < len(toks) - 1:
             return [(starts[toks[0]], ends[toks[j - 1]]), (starts[toks[j + 1]], ends[toks[-1]])]
     return [(starts[toks[0]], ends[toks[-1]])]
-
-
-@lru_cache(maxsize=1)
-def _given_names_first() -> frozenset[str]:
-    """First words of the corpus's full names: `Jean-Paul` opens `Jean-Paul van Gastel`, so it is one
-    man's given name, not a ticket."""
-    return frozenset(n.split()[0] for n in known_names() if " " in n)
 
 
 def _person_ok(name: str) -> bool:

@@ -155,14 +155,25 @@ def without_known_names() -> Iterator[None]:
     """Extract as if names.tsv.gz were empty: how `etl.train` builds that file, so that it depends
     on ../shared and the model alone, not on the copy it replaces."""
     _NO_NAMES.append(True)
-    known_names.cache_clear()
-    _known_automaton.cache_clear()
+    _clear_known()
     try:
         yield
     finally:
         _NO_NAMES.pop()
-        known_names.cache_clear()
-        _known_automaton.cache_clear()
+        _clear_known()
+
+
+def _clear_known() -> None:
+    known_names.cache_clear()
+    _known_automaton.cache_clear()
+    known_first_words.cache_clear()
+
+
+@lru_cache(maxsize=1)
+def known_first_words() -> frozenset[str]:
+    """First words of the corpus's full names: `Jean-Paul` opens `Jean-Paul van Gastel`, so it is one
+    man's given name, not a ticket of two people."""
+    return frozenset(n.split()[0] for n in known_names() if " " in n)
 
 
 @lru_cache(maxsize=1)
