@@ -1,8 +1,10 @@
 """Word clusters and casing statistics learned from the project's own corpus text (training only).
 
-Vectors are PPMI + truncated SVD of word co-occurrences in a +-2 window (Levy & Goldberg showed
-this matches word2vec on similarity tasks, and it needs no extra library or threads); spherical
-k-means groups them at three granularities. Everything is seeded and single-threaded, so the same
+Vectors are PPMI + truncated SVD of word co-occurrences in a +-2 window, a word's left and right
+neighbours counted apart (Levy & Goldberg showed PPMI-SVD matches word2vec on similarity tasks, and it
+needs no extra library or threads; the sides apart group words by where they stand in a phrase, as
+Brown clusters do, which NER-UI's cross-validation preferred); spherical k-means groups them at four
+granularities. Everything is seeded and single-threaded, so the same
 text gives the same file. The result, `etl/models/words.tsv.gz`, has one line per word (lower case):
 count, how often it is capitalised inside a sentence (per cent, or -1 when too rare to say), and its
 cluster at each granularity.
@@ -18,7 +20,7 @@ import numpy as np
 
 from .tokens import tokenize
 
-GRANULARITIES = (64, 256, 1024)
+GRANULARITIES = (64, 256, 1024, 4096)
 MIN_COUNT = 5  # words seen fewer times get no cluster (their vectors are noise)
 CONTEXTS = 10_000  # the most frequent words serve as contexts
 DIMENSIONS = 100
@@ -113,12 +115,12 @@ def word_vectors(stats: WordStats) -> tuple[list[str], np.ndarray]:
         ids = np.fromiter((index.get(w, -1) for w in stream), dtype=np.int64, count=len(stream))
         for d in (1, 2):
             a, b = ids[:-d], ids[d:]
-            for x, y in ((a, b), (b, a)):
+            for x, y, side in ((a, b, 0), (b, a, 1)):
                 keep = (x >= 0) & (y >= 0) & (y < n_ctx)
                 rows.append(x[keep])
-                cols.append(y[keep])
+                cols.append(y[keep] + side * n_ctx)
     r, c = np.concatenate(rows), np.concatenate(cols)
-    m = sparse.coo_matrix((np.ones(len(r), dtype=np.float64), (r, c)), shape=(len(words), n_ctx)).tocsr()
+    m = sparse.coo_matrix((np.ones(len(r), dtype=np.float64), (r, c)), shape=(len(words), 2 * n_ctx)).tocsr()
     m.sum_duplicates()
     # PPMI with context smoothing (alpha 0.75), as in Levy, Goldberg & Dagan 2015.
     total = m.sum()

@@ -2,7 +2,7 @@
 lexicon entries that cover it. One definition serves training (attribute strings for CRFsuite) and
 tagging (the same strings, summed into per-word score vectors once per word type).
 
-Per word type (cached): the lower-cased word, its shape, affixes, its clusters at three
+Per word type (cached): the lower-cased word, its shape, affixes, its clusters at four
 granularities (learned from the corpus, `etl/models/words.tsv.gz`), how often it is capitalised
 inside a sentence, and the single-word lexicons (titles, organisation heads and tails, place cues,
 speech verbs, connectors, degrees, ordinary Indonesian words). Neighbours at -2..+2 contribute a

@@ -85,8 +85,8 @@ def test_training_is_deterministic_and_the_array_tagger_matches_crfsuite(tmp_pat
         [("Menurut", "O"), ("Bank", "B-ORG"), ("Indonesia", "I-ORG"), (",", "O"), ("inflasi", "O"), ("turun", "O"), (".", "O")],
     ] * 5
     sents = [(s, Convention(False, False)) for s in read_conll(_bio(tmp_path / "tiny.tsv", data))]
-    a = train_on(sents, tmp_path / "a.npz", {"max_iterations": 30})
-    b = train_on(sents, tmp_path / "b.npz", {"max_iterations": 30})
+    a = train_on(sents, tmp_path / "a.npz", {"max_iterations": 30}, bag=1)
+    b = train_on(sents, tmp_path / "b.npz", {"max_iterations": 30}, bag=1)
     assert hashlib.sha1(a.read_bytes()).hexdigest() == hashlib.sha1(b.read_bytes()).hexdigest()
 
     # The shipped tagger runs the exported arrays; CRFsuite's own tagger must agree with it.
@@ -103,6 +103,42 @@ def test_training_is_deterministic_and_the_array_tagger_matches_crfsuite(tmp_pat
         toks, starts, ends = tokenize(text)
         feats = span_features(text, starts, ends)
         assert ours.tag_tokens(toks, feats, full=True) == ref.tag(space.sequence(toks, feats))
+
+
+def test_a_bagged_model_is_the_average_of_its_members(tmp_path):
+    """The shipped model averages BAG CRFs, member b trained without sentences b, b + BAG, ...:
+    its arrays are the members' mean (a feature one member dropped weighs 0 there), and the
+    average is as deterministic as one CRF."""
+    pytest.importorskip("pycrfsuite")
+    import numpy as np
+
+    from etl.conll import read_conll
+    from etl.train import train_on
+
+    data = [
+        [("Presiden", "O"), ("Joko", "B-PER"), ("Widodo", "I-PER"), ("tiba", "O"), ("di", "O"), ("Solo", "B-LOC"), (".", "O")],
+        [("KPK", "B-ORG"), ("memeriksa", "O"), ("Budi", "B-PER"), ("Santoso", "I-PER"), (".", "O")],
+        [("Menurut", "O"), ("Bank", "B-ORG"), ("Indonesia", "I-ORG"), (",", "O"), ("inflasi", "O"), ("turun", "O"), (".", "O")],
+        [("Gubernur", "O"), ("Anies", "B-PER"), ("tiba", "O"), ("di", "O"), ("Bandung", "B-LOC"), (".", "O")],
+    ] * 2  # 8 sentences: each member of 3 leaves out a different mix of them
+    sents = [(s, Convention(False, False)) for s in read_conll(_bio(tmp_path / "tiny.tsv", data))]
+    params = {"max_iterations": 30}
+    bagged = np.load(train_on(sents, tmp_path / "bag.npz", params, bag=3))
+    again = np.load(train_on(sents, tmp_path / "bag2.npz", params, bag=3))
+    assert all(np.array_equal(bagged[k], again[k]) for k in ("attributes", "weights", "transitions"))
+    members = [np.load(train_on([x for i, x in enumerate(sents) if i % 3 != b], tmp_path / f"m{b}.npz", params, bag=1))
+               for b in range(3)]
+    # The members differ (each saw other sentences), so the average is not any one of them.
+    assert not np.array_equal(members[0]["weights"], members[1]["weights"])
+    rows = [{str(a): w for a, w in zip(m["attributes"], m["weights"])} for m in members]
+    assert len(bagged["attributes"]) > max(len(r) for r in rows) // 2
+    for attr, w in zip(bagged["attributes"], bagged["weights"]):
+        mean = sum(r.get(str(attr), np.zeros(7)) for r in rows) / 3
+        # A member drops weights under 1e-4 when it exports; CRFsuite keeps them for the average.
+        assert np.allclose(w, mean, atol=1e-4), attr
+    allowed = members[0]["transitions"] > -100
+    mean_trans = sum(m["transitions"] for m in members) / 3
+    assert np.allclose(bagged["transitions"][allowed], mean_trans[allowed], atol=1e-6)
 
 
 def test_a_texts_tags_do_not_depend_on_what_was_tagged_before():
