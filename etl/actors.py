@@ -43,6 +43,7 @@ from .span_rules import (
     _titled_names,
     _trim,
     _unit_names,
+    _unit_with_region,
     _whole_names,
 )
 from .tagger import Span, default_tagger, truecase
@@ -85,7 +86,7 @@ def find_actors(text: str, headline: bool | None = None) -> list[ActorHit]:
     view = truecase(tokens, tagger.space) if headline else tokens
     spans = _titled_names(_join_connectors(spans, tokens, starts, ends), view, starts, ends, text, tagger.space.words)
     spans = _headed_organisations(_named_after_people(spans, tokens, starts, ends, text), tokens, starts, ends)
-    spans = _unit_names(spans, view, starts, ends)
+    spans = _unit_with_region(_unit_names(spans, view, starts, ends), tokens, starts, ends)
     hits: list[ActorHit] = []
     taken: list[tuple[int, int]] = []
     i = 0

@@ -244,6 +244,25 @@ def _unit_names(spans, view, starts, ends):
     return sorted(out, key=lambda s: (s.first, -s.last))
 
 
+_REGION_WORDS = frozenset({"kota", "kabupaten", "kab", "provinsi", "kecamatan"})
+
+
+def _unit_with_region(spans, tokens, starts, ends):
+    """`Dinas Kesehatan Kota` + `Yogyakarta`: a unit's name that ends on the word of a region is
+    the unit of that region, so the place right after it belongs to the name (`Dinas Kesehatan Kota
+    Yogyakarta`, as `Dinas Pendidikan Provinsi Jawa Timur`); alone it would be a fragment and the
+    city a place of its own."""
+    out = []
+    for s in sorted(spans, key=lambda x: (x.first, -x.last)):
+        prev = out[-1] if out else None
+        if prev is not None and prev.label == "ORG" and s.label == "LOC" and s.first == prev.last + 1 \
+                and tokens[prev.last].rstrip(".").lower() in _REGION_WORDS and starts[s.first] - ends[prev.last] == 1:
+            out[-1] = Span("ORG", prev.first, s.last, prev.start, s.end)
+            continue
+        out.append(s)
+    return out
+
+
 def _named_after_people(spans, tokens, starts, ends, text):
     """`RSUD Prof. dr. Soekandar`, `Universitas Ahmad Dahlan`, `Bandara Soekarno-Hatta`: a person's
     name after a head from named_after_heads.txt (academic titles between) is part of that

@@ -315,8 +315,20 @@ def test_a_ticket_written_as_one_word_gives_both_people_but_a_compound_given_nam
 def test_a_unit_name_does_not_run_on_into_the_next_body():
     got = found("Kemauan Pemerintah dan PSSI dalam mereformasi sepak bola harus didengar.")
     assert ("organization", "PSSI") in got and not any("Pemerintah dan" in e for _, e in got)
-    assert ("organization", "Dinas Kependudukan dan Catatan Sipil") in found(
+    assert ("organization", "Dinas Kependudukan dan Catatan Sipil Kota Surabaya") in found(
         "Pelayanan Dinas Kependudukan dan Catatan Sipil Kota Surabaya dibuka Sabtu.")
+
+
+@pytest.mark.parametrize("sentence, unit", [
+    ("Kepala Dinas Kesehatan Kota Yogyakarta Emma Rahmi mengatakan itu.", "Dinas Kesehatan Kota Yogyakarta"),
+    ("Pelayanan Dinas Kependudukan dan Catatan Sipil Kota Surabaya dibuka Sabtu.", "Dinas Kependudukan dan Catatan Sipil Kota Surabaya"),
+])
+def test_a_units_region_is_part_of_its_name(sentence, unit):
+    """The tagger may stop a unit's name on `Kota` and read the city as a place of its own: the
+    name would end on a dangling `Kota` (a fragment the registry keeps)."""
+    got = found(sentence)
+    assert ("organization", unit) in got
+    assert not any(k == "organization" and e.endswith(" Kota") for k, e in got)
 
 
 def test_a_cup_named_after_a_company_is_not_the_company():
