@@ -131,3 +131,93 @@ def _clear_lexicon_caches():
     for f in (lexicons.lines, lexicons.rows, lexicons.word_set, registry.overrides, registry.blocked):
         f.cache_clear()
     extract.clear_caches()
+
+
+# --- Resolution mechanisms (issue 21): each one general, each with its reason ------------------------
+
+from etl.resolution import Together  # noqa: E402
+from etl.resolution import resolve as resolve_with_reasons
+
+
+def _orgs(*pairs, together=()):
+    return resolve_with_reasons([NameCount("organization", n, a) for n, a in pairs], together)
+
+
+def _people(*pairs):
+    return resolve_with_reasons([NameCount("person", n, a) for n, a in pairs])
+
+
+def test_legal_forms_and_affixes_do_not_make_another_organisation():
+    r = _orgs(("PT Bank Pembangunan Sentosa (Persero) Tbk", 9), ("Bank Pembangunan Sentosa", 30),
+              ("Bank Pembangunan Sentosa Tbk", 3), ("Partai Garuda Muda", 4), ("Garuda Muda", 20),
+              ("Pemprov Sulawesi Tengah", 12), ("Pemerintah Provinsi Sulteng", 5), ("Dewan Kota RI", 3), ("Dewan Kota", 8))
+    ids = lambda *ns: {r[("organization", n)].entity.entity_id for n in ns}  # noqa: E731
+    assert len(ids("PT Bank Pembangunan Sentosa (Persero) Tbk", "Bank Pembangunan Sentosa", "Bank Pembangunan Sentosa Tbk")) == 1
+    assert len(ids("Partai Garuda Muda", "Garuda Muda")) == 1
+    assert len(ids("Pemprov Sulawesi Tengah", "Pemerintah Provinsi Sulteng")) == 1  # unit word and place alias
+    assert len(ids("Dewan Kota RI", "Dewan Kota")) == 1
+    assert "legal form" in r[("organization", "Bank Pembangunan Sentosa Tbk")].reason
+
+
+def test_abbreviated_names_join_their_full_form_but_not_a_lookalike():
+    r = _orgs(("Manchester Rovers", 200), ("Man Rovers", 80), ("Madura Rovers", 60), ("Mad Rovers", 2))
+    assert r[("organization", "Man Rovers")].entity.name == "Manchester Rovers"
+    assert r[("organization", "Madura Rovers")].entity.name == "Madura Rovers"
+    assert "abbreviated form of Manchester Rovers" in r[("organization", "Man Rovers")].reason
+    p = _people(("Sri Paduka Hamengku Buwana X", 30), ("Sri Paduka HB X", 20), ("Sultan HB X", 1))
+    assert p[("person", "Sri Paduka HB X")].entity.name == "Sri Paduka Hamengku Buwana X"
+
+
+def test_old_spelling_and_spacing_are_one_person():
+    p = _people(("Sutrisno Pandjaitan", 12), ("Sutrisno Panjaitan", 7), ("Ratna Hamengkubuwono", 3), ("Ratna Hamengku Buwono", 4))
+    assert p[("person", "Sutrisno Panjaitan")].entity.name == "Sutrisno Pandjaitan"
+    assert p[("person", "Ratna Hamengkubuwono")].entity == p[("person", "Ratna Hamengku Buwono")].entity
+
+
+def test_short_forms_follow_the_actor_most_longer_names_belong_to():
+    p = _people(("Marcus Delgado", 87), ("Delgado", 63), ("Alex Delgado", 14), ("Marcus Delgado Juara", 5),
+                ("Luhut Budiman", 32), ("Luhut Sitorus Pandjaitan", 12), ("Luhut Sitorus Panjaitan", 7),
+                ("Kemaritiman Luhut Sitorus Panjaitan", 4), ("Luhut Sitorus", 2),
+                ("Kim", 30), ("Kim Jong Un", 50), ("Kim Yo Jong", 45))
+    assert p[("person", "Delgado")].entity.name == "Marcus Delgado"
+    assert p[("person", "Alex Delgado")].entity.name == "Alex Delgado"
+    assert p[("person", "Luhut Sitorus")].entity.name == "Luhut Sitorus Pandjaitan"
+    assert p[("person", "Kim")].entity.name == "Kim"  # two Kims about as often: left alone
+    assert p[("person", "Kim Jong Un")].entity != p[("person", "Kim Yo Jong")].entity
+    assert "92 of 106 articles" in p[("person", "Delgado")].reason  # Marcus Delgado (Juara) against Alex
+
+
+def test_short_forms_written_beside_their_long_form_join_it_but_a_unit_does_not():
+    r = _orgs(("Kementerian Pertahanan", 19), ("Kemenhan", 4), ("DPR", 800), ("Komisi III DPR", 40),
+              together=[Together("Kemenhan", "Kementerian Pertahanan", 3), Together("DPR", "Komisi III DPR", 38)])
+    assert r[("organization", "Kemenhan")].entity.name == "Kementerian Pertahanan"
+    assert "beside Kementerian Pertahanan in 3 articles" in r[("organization", "Kemenhan")].reason
+    assert r[("organization", "DPR")].entity != r[("organization", "Komisi III DPR")].entity
+
+
+def test_a_first_word_used_alone_joins_the_dominant_organisation_and_the_country_suffix_goes():
+    r = _orgs(("Inter Milano", 106), ("Inter", 61), ("Inter Miami", 18), ("Arema Malang", 10), ("Arema Jaya", 105),
+              ("Arema", 30), ("Danantara", 160), ("Danantara Indonesia", 39), ("Bank Indonesia", 300), ("Bank", 5),
+              ("Universitas Indonesia", 80))
+    assert r[("organization", "Inter")].entity.name == "Inter Milano"
+    assert r[("organization", "Inter Miami")].entity.name == "Inter Miami"
+    assert r[("organization", "Arema Malang")].entity != r[("organization", "Arema Jaya")].entity
+    assert r[("organization", "Danantara Indonesia")].entity.name == "Danantara"
+    assert r[("organization", "Bank Indonesia")].entity != r[("organization", "Universitas Indonesia")].entity
+    assert r[("organization", "Bank")].entity.name == "Bank"
+
+
+def test_a_users_split_holds_against_every_mechanism(tmp_path, monkeypatch):
+    folder = tmp_path / "lex"
+    folder.mkdir()
+    (folder / "entity_overrides.csv").write_text("action,kind,name,target\nsplit,person,Delgado,Marcus Delgado\n")
+    monkeypatch.setenv("MEDIA_LEXICON_DIR", str(folder))
+    for f in (lexicons.lines, lexicons.rows, lexicons.word_set, registry.overrides, registry.blocked):
+        f.cache_clear()
+    try:
+        p = _people(("Marcus Delgado", 87), ("Delgado", 63), ("Marcus Delgado Juara", 5))
+        assert p[("person", "Delgado")].entity.name == "Delgado"
+    finally:
+        monkeypatch.delenv("MEDIA_LEXICON_DIR")
+        for f in (lexicons.lines, lexicons.rows, lexicons.word_set, registry.overrides, registry.blocked):
+            f.cache_clear()

@@ -119,7 +119,8 @@ CREATE TABLE IF NOT EXISTS entity_aliases (
     entity_id       BIGINT NOT NULL,
     entity          VARCHAR NOT NULL,
     region          VARCHAR,
-    articles        BIGINT              -- articles using this name (0: known from a lexicon only)
+    articles        BIGINT,             -- articles using this name (0: known from a lexicon only)
+    reason          VARCHAR             -- why the name belongs to the entity ("canonical name" for its own)
 );
 
 -- Rollups for the dashboard, rebuilt at the end of every load (etl/rollups.py): per day, outlet,
@@ -161,3 +162,4 @@ ALTER TABLE load_runs ADD COLUMN IF NOT EXISTS duplicates INTEGER;
 ALTER TABLE load_runs ADD COLUMN IF NOT EXISTS rows_rejected INTEGER;
 ALTER TABLE load_errors ADD COLUMN IF NOT EXISTS row_number INTEGER;
 ALTER TABLE load_errors ADD COLUMN IF NOT EXISTS reason VARCHAR;
+ALTER TABLE entity_aliases ADD COLUMN IF NOT EXISTS reason VARCHAR;
