@@ -10,6 +10,8 @@ import pytest
 from etl import lexicons, registry
 from etl.load import load_paths
 from etl.registry import NameCount, resolve
+from etl.resolution import Together
+from etl.resolution import resolve as resolve_with_reasons
 
 
 def one(entities, kind, *names) -> bool:
@@ -135,8 +137,6 @@ def _clear_lexicon_caches():
 
 # --- Resolution mechanisms (issue 21): each one general, each with its reason ------------------------
 
-from etl.resolution import Together  # noqa: E402
-from etl.resolution import resolve as resolve_with_reasons
 
 
 def _orgs(*pairs, together=()):
