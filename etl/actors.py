@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .countries import find_countries
 from .gazetteers import (
@@ -33,18 +34,29 @@ from .gazetteers import (
     known_names,
     place_countries,
 )
+from .name_forms import is_short_form, key
 from .span_rules import (
-    _headed_organisations,
-    _headline_names,
-    _join_connectors,
-    _named_after_people,
+    Doc,
+    SpanStage,
     _office_length,
-    _split_place_and_name,
-    _titled_names,
-    _trim,
-    _unit_names,
-    _unit_with_region,
-    _whole_names,
+    headed_organisations,
+    headline_names,
+    join_connectors,
+    named_after_people,
+    split_place_and_name,
+    titled_names,
+    trim_edges,
+    unit_names,
+    unit_with_region,
+    whole_names,
+)
+from .span_splits import (
+    _listed_org_keys,
+    cut_at_headline_words,
+    end_organisation_before_a_title,
+    relabel,
+    split_known_person_after,
+    unit_with_place,
 )
 from .tagger import Span, default_tagger, truecase
 
@@ -53,6 +65,27 @@ _ACRONYM_IN_BRACKETS = re.compile(r"\s*\(\s*([^()]{1,40}?)\s*\)")
 _CONNECTORS = frozenset("bin binti van der de den von da dos del la le al el ibn".split())
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")  # a count ("10 Universitas ..."), not a model ("iPhone 4S Apple")
 _ROMAN = frozenset("I II III IV V VI VII VIII IX X XI XII".split())
+
+
+# The tagger's spans go through these in order (each: the text, spans -> spans; span_rules.py and
+# span_splits.py say what each corrects).
+SPAN_STAGES: tuple[SpanStage, ...] = (
+    trim_edges,
+    cut_at_headline_words,
+    headline_names,
+    split_place_and_name,
+    whole_names,
+    join_connectors,
+    end_organisation_before_a_title,
+    split_known_person_after,
+    titled_names,
+    named_after_people,
+    headed_organisations,
+    unit_names,
+    unit_with_region,
+    unit_with_place,
+    relabel,
+)
 
 
 @dataclass(frozen=True)
@@ -70,23 +103,17 @@ class ActorHit:
 # Spans to names
 
 
-def find_actors(text: str, headline: bool | None = None) -> list[ActorHit]:
+def find_actors(text: str, headline: bool | None = None, sport: bool = False) -> list[ActorHit]:
     """Persons, organisations and places in one text (a title, caption, body or trending headline).
     headline=None decides from the text whether it is written in Title Case."""
     if headline is None:
         headline = is_headline_like(text)
     tagger = default_tagger()
     spans, tokens, starts, ends = tagger.tag(text, title_case=headline)
-    spans = [t for t in (_trim(s, tokens, starts, ends) for s in spans) if t is not None]
-    if headline:
-        spans = _headline_names(spans, tokens, starts, ends, tagger.space.words, text)
-    spans = _split_place_and_name(spans, tokens, starts, ends, text, tagger.space.words)
-    if not headline:
-        spans = _whole_names(spans, tokens, starts, ends, text)
     view = truecase(tokens, tagger.space) if headline else tokens
-    spans = _titled_names(_join_connectors(spans, tokens, starts, ends), view, starts, ends, text, tagger.space.words)
-    spans = _headed_organisations(_named_after_people(spans, tokens, starts, ends, text), tokens, starts, ends)
-    spans = _unit_with_region(_unit_names(spans, view, starts, ends), tokens, starts, ends)
+    doc = Doc(text, tokens, starts, ends, view, headline, tagger.space.words, sport)
+    for stage in SPAN_STAGES:
+        spans = stage(doc, spans)
     hits: list[ActorHit] = []
     taken: list[tuple[int, int]] = []
     i = 0
@@ -200,28 +227,6 @@ def find_actors(text: str, headline: bool | None = None) -> list[ActorHit]:
     return sorted(hits, key=lambda h: (h.start, h.end))
 
 
-def is_short_form(short: str, long_form: str) -> bool:
-    """Is `short` an acronym or short name of `long_form`? Its letters, in order, from the start
-    of one of the long form's words: KPK, Kemenkeu, Danantara, Unisa yes; `Pansus Angket KPK`,
-    `Edy` no."""
-    s = "".join(c for c in short.lower() if c.isalnum())
-    words = [w for w in re.findall(r"\w+", long_form.lower())]
-    if not s or not words or len(short.split()) > 3:
-        return False
-    for i, w in enumerate(words):
-        if w[0] != s[0]:
-            continue
-        rest = "".join(words[i:])
-        pos = 0
-        for c in s:
-            pos = rest.find(c, pos) + 1
-            if pos == 0:
-                break
-        else:
-            return True
-    return False
-
-
 def is_headline_like(text: str) -> bool:
     words = [w for w in re.findall(r"[^\W\d_]{4,}", text)]
     if len(words) < 3:
@@ -235,9 +240,18 @@ def _listed_kind(name: str) -> str | None:
     list learned from the corpus."""
     place = name in place_countries()
     org = any(start == 0 and end == len(name) for _, start, end in find_orgs_listed(name))
+    if not place and not org and len(name) >= 4 and not name.isupper():
+        # "Nasdem" for the listed "NasDem": the lexicons' names in other capitals (not an acronym in
+        # capitals, which may be another body's).
+        place, org = key(name) in _listed_place_keys(), key(name) in _listed_org_keys()
     if place == org:
         return None
     return "LOC" if place else "ORG"
+
+
+@lru_cache(maxsize=1)
+def _listed_place_keys() -> frozenset[str]:
+    return frozenset(key(n) for n in place_countries())
 
 
 def _known_person(name: str) -> bool:

@@ -14,7 +14,7 @@ from .actors import ActorHit, find_actors
 from .countries import find_countries
 from .gazetteers import org_aliases, place_countries
 from .registry import blocked, key
-from .topics import find_topic_keywords, topics
+from .topics import TITLE_WEIGHT, TopicHit, find_topic_keywords, topics
 
 # A topic needs this many keyword hits in a part before the part is tagged with it.
 TOPIC_MIN_HITS = {"title": 1, "caption": 1, "trending": 1, "body": 2}
@@ -140,10 +140,12 @@ def _trending_mentions(rank: int, headline: str) -> tuple[Mention, ...]:
 def _extract_group(parts: Sequence[tuple[str, int | None, str, bool | None]]) -> list[Mention]:
     out: list[Mention] = []
     actor_hits: list[tuple[str, int | None, str, ActorHit]] = []
+    topic_hits = {(part, rank): find_topic_keywords(text) for part, rank, text, _ in parts if text}
+    sport = _about_sport([(part, h) for (part, _), hits in topic_hits.items() for h in hits])
     for part, rank, text, headline in parts:
         if not text:
             continue
-        hits = find_actors(text, headline=headline)
+        hits = find_actors(text, headline=headline, sport=sport)
         actor_hits.extend((part, rank, text, h) for h in hits)
         # A country inside a person's name is not a mention of it; inside an organisation's it is
         # ("Timnas Indonesia", "Kedutaan Besar Amerika Serikat"), as the annotation guide counts it.
@@ -151,7 +153,7 @@ def _extract_group(parts: Sequence[tuple[str, int | None, str, bool | None]]) ->
         for c in find_countries(text):
             if not inside_person.covers(c.start, c.end):
                 out.append(Mention(part, rank, "country", c.name, c.code, c.start, c.end, text))
-        out.extend(_topic_mentions(part, rank, text))
+        out.extend(_topic_mentions(part, rank, text, topic_hits[(part, rank)]))
     actor_hits.extend(_known_names_in_headlines(parts, actor_hits))
     person = _person_resolver([(text, h) for _, _, text, h in actor_hits if h.kind == "person"])
     org = _org_resolver([h for _, _, _, h in actor_hits if h.kind == "organization"])
@@ -349,8 +351,20 @@ def _contains(words: list[str], part: list[str]) -> bool:
     return any(words[i : i + n] == part for i in range(len(words) - n + 1))
 
 
-def _topic_mentions(part: str, rank: int | None, text: str) -> list[Mention]:
-    hits = find_topic_keywords(text)
+SPORT = "medtop:15000000"
+
+
+def _about_sport(hits: list[tuple[str, TopicHit]]) -> bool:
+    """Is sport the article's first topic, ahead of every other (headline hits weigh three, as in
+    topics.score_topics)? Decides whether `Liverpool` is the club or the city."""
+    scores: dict[str, float] = {}
+    for part, h in hits:
+        scores[h.code] = scores.get(h.code, 0.0) + h.weight * (TITLE_WEIGHT if part in ("title", "trending") else 1.0)
+    sport = scores.pop(SPORT, 0.0)
+    return sport > 0 and all(sport > v for v in scores.values())
+
+
+def _topic_mentions(part: str, rank: int | None, text: str, hits: list[TopicHit]) -> list[Mention]:
     by_code: dict[str, float] = {}
     for h in hits:
         by_code[h.code] = by_code.get(h.code, 0.0) + h.weight

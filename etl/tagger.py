@@ -288,7 +288,7 @@ class Tagger:
     def tag(self, text: str, title_case: bool = False) -> tuple[list[Span], list[str], list[int], list[int]]:
         """Entity spans of a text, with its tokens and their offsets. title_case=True reads a Title
         Case headline on a case-normalised view: words the corpus writes in lower case are lowered."""
-        tokens, starts, ends = tokenize(text)
+        tokens, starts, ends = tokenize(text, self.space.words)
         view = truecase(tokens, self.space) if title_case else tokens
         labels = self.tag_tokens(view, span_features(text, starts, ends))
         return spans_of(labels, starts, ends), tokens, starts, ends

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from itertools import accumulate
+from typing import Mapping, Protocol
 
 # Initials and title abbreviations keep their dot ("P.W.", "H.", "Dr."), so that a lone "." token
 # always ends a sentence and can never sit inside a name.
@@ -19,8 +20,22 @@ _SPACED_TOKEN = re.compile(r"([\s_]*)(" + _TOKEN.pattern + r")")  # "_" is the o
 _GLUED_SENTENCE = re.compile(r"(?<=[a-z0-9)]{2})\.(?=[A-Z][a-z])")
 
 
-def tokenize(text: str) -> tuple[list[str], list[int], list[int]]:
-    """(tokens, starts, ends) of a text."""
+class KnownWord(Protocol):
+    count: int
+    cap_pct: int  # share of its non-initial occurrences written with a capital; -1 when unknown
+
+
+def tokenize(text: str, vocabulary: Mapping[str, KnownWord] | None = None) -> tuple[list[str], list[int], list[int]]:
+    """(tokens, starts, ends) of a text. With the corpus's vocabulary (lower-case word -> counts), a
+    word the scraper glued to the next (`Unitedsiap`, `JakartaMakan`, `KISAHMarc`) is split where
+    both halves are words the corpus knows (`split_glued`)."""
+    toks, starts, ends = _tokenize(text)
+    if vocabulary:
+        return split_glued(toks, starts, ends, vocabulary)
+    return toks, starts, ends
+
+
+def _tokenize(text: str) -> tuple[list[str], list[int], list[int]]:
     # One findall of (space before, token) pairs: offsets are running sums of their lengths, which
     # is cheaper than a match object per token.
     pairs = _SPACED_TOKEN.findall(text)
@@ -73,3 +88,79 @@ def _is_inner_hyphen(tokens: list[str], i: int) -> bool:
 
 _NO_SPACE_BEFORE = {",", ".", ":", ";", "!", "?", ")", "]", "%", "'s"}
 _NO_SPACE_AFTER = {"(", "["}
+
+
+# A glued word is split only when the whole is not a word of the corpus and its halves are: the left
+# half a word seen this often, the right half an ordinary lower-case word this long and this frequent.
+GLUE_KNOWN = 5
+GLUE_SUFFIX_CHARS = 4
+GLUE_SUFFIX_COUNT = 100
+GLUE_SUFFIX_MAX_CAP = 10
+_CASE_CHANGE = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
+
+
+def split_glued(tokens: list[str], starts: list[int], ends: list[int], vocabulary: Mapping[str, KnownWord]
+                ) -> tuple[list[str], list[int], list[int]]:
+    """Split the words a scraper glued together when it dropped a line break or a link's spaces:
+    `Manchester Unitedsiap` (a capitalised word, then an ordinary word of four letters or more),
+    `dariAP`, `FederasiRusiaVladimir`, `KISAHMarc` (a change of case inside a word). Only a word the
+    corpus does not know is split, and only where the corpus knows the halves, so brands written in
+    camel case (`YouTube`, `GoPay`, `detikINET`) and names stay whole. Offsets stay those of the text."""
+    out_t: list[str] = []
+    out_s: list[int] = []
+    out_e: list[int] = []
+    for tok, start, end in zip(tokens, starts, ends):
+        pieces = _glued_pieces(tok, vocabulary) if len(tok) >= 5 and tok.isalpha() else None
+        if not pieces:
+            out_t.append(tok)
+            out_s.append(start)
+            out_e.append(end)
+            continue
+        pos = start
+        for piece in pieces:
+            out_t.append(piece)
+            out_s.append(pos)
+            out_e.append(pos + len(piece))
+            pos += len(piece)
+    return out_t, out_s, out_e
+
+
+def _known(word: str, vocabulary: Mapping[str, KnownWord], least: int = GLUE_KNOWN) -> bool:
+    info = vocabulary.get(word.lower())
+    return info is not None and info.count >= least
+
+
+def _glued_pieces(tok: str, vocabulary: Mapping[str, KnownWord]) -> list[str] | None:
+    if _known(tok, vocabulary) or tok.islower() and not any(c.isupper() for c in tok):
+        return None
+    pieces = [p for p in _CASE_CHANGE.split(tok) if p]
+    if len(pieces) > 1:
+        # "JakartaMakan", "KISAHMarc": every boundary needs a known word on its left of three letters
+        # or more ("iPhone", "LeBron", "McDonald" stay whole) and a known or capitalised word on its right.
+        if all(len(a) >= 3 and _known(a, vocabulary) and (_known(b, vocabulary) or b[:1].isupper())
+               for a, b in zip(pieces, pieces[1:])):
+            out: list[str] = []
+            for p in pieces:
+                out.extend(_suffix_split(p, vocabulary) or [p])
+            return out
+        return None
+    return _suffix_split(tok, vocabulary)
+
+
+def _suffix_split(tok: str, vocabulary: Mapping[str, KnownWord]) -> list[str] | None:
+    """`Unitedsiap` -> `United`, `siap`; `Rakamelanjutkan` -> `Raka`, `melanjutkan`."""
+    if not tok[:1].isupper() or _known(tok, vocabulary):
+        return None
+    best: tuple[int, int] | None = None
+    for j in range(3, len(tok) - GLUE_SUFFIX_CHARS + 1):
+        left, right = tok[:j], tok[j:]
+        if not right.islower() or not _known(left, vocabulary):
+            continue
+        info = vocabulary.get(right)
+        if info is None or info.count < GLUE_SUFFIX_COUNT or not 0 <= info.cap_pct <= GLUE_SUFFIX_MAX_CAP:
+            continue
+        if best is None or info.count > best[1]:
+            best = (j, info.count)
+    if best is None:
+        return None
+    return [tok[: best[0]], tok[best[0] :]]

@@ -1,0 +1,222 @@
+"""Span stages that cut a tagger's span where it holds more than one thing, or join two that are one:
+- a Title Case headline's ordinary word inside a name (`Israel Serang Rafah`, `Gandeng Danantara`):
+  the span is cut there, as the case-normalised view the tagger read shows it;
+- a rank or title after an organisation (`Polri Inspektur Jenderal ...`): the organisation ends
+  before it (the person after it is found by the titled-names stage);
+- an organisation or place followed by a person the corpus knows (`Hamas Ismail Haniyeh`): two
+  spans;
+- a unit and the place it serves written as two spans (`Polres Metro` + `Jakarta Utara`): one
+  organisation, as `Polres Gunungkidul` is.
+And one that decides a span's kind from evidence the tagger does not see (`relabel`):
+- a one-word organisation or place the corpus bodies use inside persons' names four times in five
+  (`Trump` in `Orang Kepercayaan Trump`) is that person;
+- an acronym that is the initials of one full name the corpus gives to a person, and that the corpus
+  itself names as a person (`AHY`), is a person;
+- a joint ticket written as one word whose halves the corpus knows as persons (`Prabowo-Gibran`)
+  is persons, whatever the tagger said;
+- a name listed both as a place and as an organisation (`Liverpool`, a city and its club) is the
+  organisation in an article about sport, the place elsewhere;
+- a listed organisation the tagger read as a name's first word (`Suzuki Jimny`, a car) is the
+  organisation alone.
+Each stage has span_rules.py's signature: (Doc, spans) -> spans.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+
+from . import lexicons
+from .gazetteers import _org_heads, _titles, find_orgs_listed, known_names, org_aliases, place_countries
+from .name_forms import key
+from .span_rules import Doc
+from .tagger import Span
+
+# Words that join the parts of a name in lower case even in a headline ("Kementerian Pertahanan dan
+# Keamanan", "Bank of America"): a lowered word of these does not cut a span.
+_JOINING = frozenset("dan dari untuk atas bagi di ke of the and for de du des la le van von der den da del al el bin binti".split())
+
+
+def cut_at_headline_words(doc: Doc, spans: list[Span]) -> list[Span]:
+    """In a Title Case headline, a word the corpus writes in lower case (the tagger's view lowered
+    it) cuts the span: `Israel Serang Rafah` -> `Israel`, `Rafah`; `Gandeng Danantara` ->
+    `Danantara`. Leading and trailing such words are dropped."""
+    if not doc.headline:
+        return spans
+    heads = _org_heads() | _place_heads()
+    out: list[Span] = []
+    for s in spans:
+        name = doc.text[s.start : s.end]
+        if doc.tokens[s.first].lower() in heads or name in org_aliases() or name in place_countries() \
+                or name in known_names():
+            out.append(s)  # "Gedung Putih", "Kementerian Luar Negeri": a head announces a name of ordinary words
+            continue
+        pieces: list[tuple[int, int]] = []
+        first = None
+        for i in range(s.first, s.last + 1):
+            lowered = doc.view[i] != doc.tokens[i] and doc.view[i].lower() not in _JOINING
+            if lowered:
+                if first is not None:
+                    pieces.append((first, i - 1))
+                first = None
+            elif first is None:
+                first = i
+        if first is not None:
+            pieces.append((first, s.last))
+        if pieces == [(s.first, s.last)]:
+            out.append(s)
+            continue
+        for a, b in pieces:
+            if any(doc.tokens[k][:1].isupper() or doc.tokens[k][:1].isdigit() for k in range(a, b + 1)):
+                out.append(Span(s.label, a, b, doc.starts[a], doc.ends[b]))
+    return out
+
+
+def end_organisation_before_a_title(doc: Doc, spans: list[Span]) -> list[Span]:
+    """`Korps Lalu Lintas Polri Inspektur Jenderal`: an organisation's span stops before titles or
+    ranks (whole entries of titles.txt) that end it; what comes after is a person's."""
+    out = []
+    for s in spans:
+        cut = None
+        if s.label == "ORG" and s.last > s.first:
+            for i in range(s.first + 1, s.last + 1):
+                if doc.tokens[i][:1].isupper() and _titles_to_end(doc, i, s.last):
+                    cut = i
+                    break
+        if cut is None:
+            out.append(s)
+        else:
+            out.append(Span("ORG", s.first, cut - 1, s.start, doc.ends[cut - 1]))
+    return out
+
+
+def _titles_to_end(doc: Doc, i: int, last: int) -> bool:
+    """Tokens i..last are one or more whole titles (`Inspektur Jenderal`, `Kombes Pol`), not a word
+    that titles share with names (`Kota` of `Wali Kota`)."""
+    titles = _titles()
+    while i <= last:
+        n = next((n for n in (4, 3, 2, 1) if i + n - 1 <= last
+                  and tuple(doc.tokens[k].lower().rstrip(".") for k in range(i, i + n)) in titles), 0)
+        if not n:
+            return False
+        i += n
+    return True
+
+
+def split_known_person_after(doc: Doc, spans: list[Span]) -> list[Span]:
+    """`Hamas Ismail Haniyeh`, `Bos Hamas Ismail Haniyeh`: an organisation or place span that ends
+    with a full name the corpus bodies give to a person (names.tsv.gz) is that span, then the
+    person."""
+    known = known_names()
+    out = []
+    for s in spans:
+        if s.label == "PER" or s.last - s.first < 2:
+            out.append(s)
+            continue
+        split = None
+        for k in range(s.first + 1, s.last):  # the person has two words at least
+            name = doc.text[doc.starts[k] : s.end]
+            hit = known.get(name)
+            if hit is not None and hit[0] >= 3 and hit[0] >= 0.6 * hit[1]:
+                split = k
+                break
+            # A listed organisation, then two capitalised words or more opened by a word the corpus
+            # tagger mostly read as a person's ("Hamas Ismail Haniyeh").
+            info = doc.words.get(doc.tokens[k].lower())
+            if doc.text[s.start : doc.ends[k - 1]] in org_aliases() and info is not None and info.history == "PER" \
+                    and all(doc.tokens[j][:1].isupper() for j in range(k, s.last + 1)):
+                split = k
+                break
+        if split is None:
+            out.append(s)
+            continue
+        out.append(Span(s.label, s.first, split - 1, s.start, doc.ends[split - 1]))
+        out.append(Span("PER", split, s.last, doc.starts[split], s.end))
+    return out
+
+
+def unit_with_place(doc: Doc, spans: list[Span]) -> list[Span]:
+    """`Polres Metro` + `Jakarta Utara`, `BPBD` + `Sleman`: an organisation opened by a unit's head
+    (org_heads.txt) right before a place is the unit of that place, one name."""
+    heads = _org_heads()
+    out: list[Span] = []
+    for s in sorted(spans, key=lambda x: (x.first, -x.last)):
+        prev = out[-1] if out else None
+        if prev is not None and prev.label == "ORG" and s.label == "LOC" and s.first == prev.last + 1 \
+                and doc.tokens[prev.first].lower() in heads and doc.starts[s.first] - doc.ends[prev.last] == 1:
+            out[-1] = Span("ORG", prev.first, s.last, prev.start, s.end)
+            continue
+        out.append(s)
+    return out
+
+
+def relabel(doc: Doc, spans: list[Span]) -> list[Span]:
+    """The kind of a span from corpus evidence and the article's subject (see the module's notes)."""
+    out = []
+    for s in spans:
+        name = doc.text[s.start : s.end]
+        if " " not in name and s.label in ("ORG", "LOC"):
+            if "-" in name and _ticket_of_known_people(name):
+                out.append(Span("PER", s.first, s.last, s.start, s.end))
+                continue
+            if name not in org_aliases() and _usually_a_person(name):
+                out.append(Span("PER", s.first, s.last, s.start, s.end))
+                continue
+            if s.label == "ORG" and name.isupper() and name in person_initials():
+                out.append(Span("PER", s.first, s.last, s.start, s.end))
+                continue
+        if s.label in ("ORG", "LOC") and name in place_countries() and _listed_org(name):
+            out.append(Span("ORG" if doc.sport else "LOC", s.first, s.last, s.start, s.end))
+            continue
+        if s.label == "PER" and s.last > s.first and doc.tokens[s.first] in org_aliases() \
+                and not doc.tokens[s.first].isupper():
+            out.append(Span("ORG", s.first, s.first, s.start, doc.ends[s.first]))
+            continue
+        out.append(s)
+    return out
+
+
+def _listed_org(name: str) -> bool:
+    return any(a == 0 and b == len(name) for _, a, b in find_orgs_listed(name))
+
+
+def _usually_a_person(word: str) -> bool:
+    """A single word the corpus bodies use inside persons' names at least four times in five, and
+    five times at least (names.tsv.gz: Trump 238 of 277)."""
+    hit = known_names().get(word)
+    return hit is not None and hit[0] >= 5 and hit[0] >= 0.8 * hit[1]
+
+
+def _ticket_of_known_people(token: str) -> bool:
+    left, _, right = token.partition("-")
+    known = known_names()
+    return all(w[:1].isupper() and len(w) > 1 and known.get(w, (0, 0))[0] >= 3 for w in (left, right))
+
+
+@lru_cache(maxsize=1)
+def _place_heads() -> frozenset[str]:
+    return frozenset(x.split()[0].lower() for x in lexicons.lines("place_heads.txt"))
+
+
+@lru_cache(maxsize=1)
+def person_initials() -> frozenset[str]:
+    """Acronyms that are the initials of exactly one full name the corpus bodies give to a person
+    (five articles at least) and that the corpus also names as a person (three articles): `AHY`.
+    Hyphenated parts count (`Shin Tae-yong` is STY)."""
+    known = known_names()
+    by_initials: dict[str, list[str]] = {}
+    for name, (named, written) in known.items():
+        words = name.replace("-", " ").split()
+        if len(words) < 2 or named < 5 or named < 0.6 * written:
+            continue
+        initials = "".join(w[0] for w in words).upper()
+        by_initials.setdefault(initials, []).append(name)
+    out = set()
+    for acr, names in by_initials.items():
+        as_person = known.get(acr, (0, 0))[0]
+        if len(names) == 1 and 2 <= len(acr) <= 4 and as_person >= 3 and key(acr) not in _listed_org_keys():
+            out.add(acr)
+    return frozenset(out)
+
+
+@lru_cache(maxsize=1)
+def _listed_org_keys() -> frozenset[str]:
+    return frozenset(key(n) for n in org_aliases())
