@@ -76,7 +76,6 @@ SPAN_STAGES: tuple[SpanStage, ...] = (
     split_place_and_name,
     whole_names,
     join_connectors,
-    end_organisation_before_a_title,
     split_known_person_after,
     titled_names,
     named_after_people,
@@ -84,6 +83,7 @@ SPAN_STAGES: tuple[SpanStage, ...] = (
     unit_names,
     unit_with_region,
     unit_with_place,
+    end_organisation_before_a_title,
     relabel,
 )
 

@@ -10,6 +10,9 @@
 - dates [PAGES]: corpus pages against their truth.csv: right, wrong or missing publish day.
 - topics [JSONL]: IndoSum categories mapped to IPTC topics; top-1 accuracy.
 - speed [PAGES]: extractor throughput in MB of text per second on one core.
+- registry [GROUPS APART] [--db FILE]: entity resolution, scored as ../shared/eval/registry-dev's
+  score.py does, on a warehouse (default: a fresh load of ../shared/corpus); the top 100 persons and
+  organisations with any pair among them that looks like one actor.
 - all: each of the above on ../shared.
 `--json` prints the same figures as JSON.
 """
@@ -36,6 +39,7 @@ NER_DIR = SHARED / "benchmarks" / "ner"
 PAGES_DIR = SHARED / "corpus" / "pages"
 INDOSUM = SHARED / "corpus" / "exports" / "indosum_categories" / "articles.jsonl"
 GOLD_DIR = SHARED / "eval" / "gold-dev"
+REGISTRY_DIR = SHARED / "eval" / "registry-dev"
 
 TYPES = ("PER", "ORG", "LOC")
 _KIND_TO_TYPE = {"person": "PER", "organization": "ORG", "country": "LOC", "place": "LOC"}
@@ -315,7 +319,26 @@ def run_all() -> dict:
         out["speed"] = evaluate_speed()
     if INDOSUM.exists():
         out["topics"] = evaluate_topics()
+    if REGISTRY_DIR.is_dir() and PAGES_DIR.is_dir():
+        out["registry"] = evaluate_registry(REGISTRY_DIR / "groups.jsonl", REGISTRY_DIR / "apart.jsonl")
     return out
+
+
+def evaluate_registry(groups: Path, apart: Path, db: Path | None = None) -> dict:
+    """Registry cohesion on a warehouse (registry_eval.py); without one, on a fresh load of all of
+    ../shared/corpus in a temporary folder (about a minute)."""
+    import tempfile
+
+    from .registry_eval import score
+
+    if db is not None:
+        return score(db, groups, apart).as_dict()
+    from .load import load_paths
+
+    with tempfile.TemporaryDirectory() as tmp:
+        target = Path(tmp) / "corpus.duckdb"
+        load_paths([SHARED / "corpus"], db=target, progress=False)
+        return score(target, groups, apart).as_dict()
 
 
 def _gold_lines(g: dict) -> str:
@@ -328,7 +351,7 @@ def _gold_lines(g: dict) -> str:
     return "\n".join(lines)
 
 
-def _print(results: dict) -> None:
+def _print(results: dict, verbose: bool = False) -> None:
     for d in results.get("ner", []):
         print(_ner_line(d))
     if "gold" in results:
@@ -342,6 +365,10 @@ def _print(results: dict) -> None:
         d = results["topics"]
         per = ", ".join(f"{k} {v['top1_pct']}% of {v['n']}" for k, v in d["per_category"].items())
         print(f"topics: IndoSum top-1 {d['top1_pct']}% of {d['articles']} articles ({per})")
+    if "registry" in results:
+        from .registry_eval import RegistryScore, lines
+
+        print("\n".join(lines(RegistryScore(**results["registry"]), verbose)))
     if "speed" in results:
         d = results["speed"]
         print(f"speed: {d['mb_per_s']} MB/s on one core ({d['pages_per_s']} pages/s, {d['mb']} MB in {d['cpu_seconds']} s CPU)")
@@ -350,7 +377,9 @@ def _print(results: dict) -> None:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m etl.evaluate", description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("what", nargs="?", default="all", choices=["all", "ner", "gold", "dates", "topics", "speed"])
+    ap.add_argument("what", nargs="?", default="all", choices=["all", "ner", "gold", "dates", "topics", "speed", "registry"])
+    ap.add_argument("--db", type=Path, help="registry: the warehouse to score (default: a fresh load of ../shared/corpus)")
+    ap.add_argument("--verbose", action="store_true", help="registry: a line per group")
     ap.add_argument("--examples", action="store_true", help="gold: list what was missed and what was extra")
     ap.add_argument("paths", nargs="*", type=Path, help="files (ner) or a folder/file (dates, topics, speed)")
     ap.add_argument("--json", action="store_true", help="print the figures as JSON")
@@ -372,12 +401,15 @@ def main(argv: list[str] | None = None) -> int:
         results = {"dates": evaluate_dates(*(args.paths[:1] or [PAGES_DIR]))}
     elif args.what == "topics":
         results = {"topics": evaluate_topics(*(args.paths[:1] or [INDOSUM]))}
+    elif args.what == "registry":
+        groups, apart = (args.paths[:2] if len(args.paths) >= 2 else (REGISTRY_DIR / "groups.jsonl", REGISTRY_DIR / "apart.jsonl"))
+        results = {"registry": evaluate_registry(groups, apart, args.db)}
     else:
         results = {"speed": evaluate_speed(*(args.paths[:1] or [PAGES_DIR]))}
     if args.json:
         print(json.dumps(results, indent=2, ensure_ascii=False))
     else:
-        _print(results)
+        _print(results, args.verbose)
     return 0
 
 

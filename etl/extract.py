@@ -9,9 +9,11 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Sequence
 
-from . import lexicons
 from .actors import ActorHit, find_actors
+from .article_names import org_resolver, person_aliases, person_resolver
+from .candidates import Candidate, features, load_keeper
 from .countries import find_countries
+from .features import word_table
 from .gazetteers import org_aliases, place_countries
 from .registry import blocked, key
 from .topics import TITLE_WEIGHT, TopicHit, find_topic_keywords, topics
@@ -45,11 +47,6 @@ class MentionCount:
     entity: str
     entity_code: str | None
     n: int
-
-
-@lru_cache(maxsize=1)
-def _person_aliases() -> dict[str, str]:
-    return {r["alias"]: r["name"] for r in lexicons.rows("person_aliases.csv")}
 
 
 def sentence_at(text: str, start: int, end: int, limit: int = 300) -> str:
@@ -138,25 +135,22 @@ def _trending_mentions(rank: int, headline: str) -> tuple[Mention, ...]:
 
 
 def _extract_group(parts: Sequence[tuple[str, int | None, str, bool | None]]) -> list[Mention]:
-    out: list[Mention] = []
-    actor_hits: list[tuple[str, int | None, str, ActorHit]] = []
     topic_hits = {(part, rank): find_topic_keywords(text) for part, rank, text, _ in parts if text}
-    sport = _about_sport([(part, h) for (part, _), hits in topic_hits.items() for h in hits])
-    for part, rank, text, headline in parts:
+    actor_hits = _actor_finds(parts, topic_hits)
+    out: list[Mention] = []
+    for part, rank, text, _headline in parts:
         if not text:
             continue
-        hits = find_actors(text, headline=headline, sport=sport)
-        actor_hits.extend((part, rank, text, h) for h in hits)
         # A country inside a person's name is not a mention of it; inside an organisation's it is
         # ("Timnas Indonesia", "Kedutaan Besar Amerika Serikat"), as the annotation guide counts it.
-        inside_person = _Intervals((h.start, h.end) for h in hits if h.kind == "person")
+        inside_person = _Intervals((h.start, h.end) for p, r, _, h in actor_hits if (p, r) == (part, rank) and h.kind == "person")
         for c in find_countries(text):
             if not inside_person.covers(c.start, c.end):
                 out.append(Mention(part, rank, "country", c.name, c.code, c.start, c.end, text))
         out.extend(_topic_mentions(part, rank, text, topic_hits[(part, rank)]))
-    actor_hits.extend(_known_names_in_headlines(parts, actor_hits))
-    person = _person_resolver([(text, h) for _, _, text, h in actor_hits if h.kind == "person"])
-    org = _org_resolver([h for _, _, _, h in actor_hits if h.kind == "organization"])
+    actor_hits = _kept(actor_hits)
+    person = person_resolver([(text, h) for _, _, text, h in actor_hits if h.kind == "person"])
+    org = org_resolver([h for _, _, _, h in actor_hits if h.kind == "organization"])
     blocks = blocked()
     not_people = _acronyms_of_things(actor_hits)
     for part, rank, text, hit in actor_hits:
@@ -169,7 +163,54 @@ def _extract_group(parts: Sequence[tuple[str, int | None, str, bool | None]]) ->
     return out
 
 
+def _actor_finds(parts, topic_hits) -> list[ActorFind]:
+    """The persons, organisations and places each part names, then the full names a Title Case
+    headline gives without titles (the article's own names, found there again)."""
+    sport = _about_sport([(part, h) for (part, _), hits in topic_hits.items() for h in hits])
+    hits: list[ActorFind] = []
+    for part, rank, text, headline in parts:
+        if text:
+            hits.extend((part, rank, text, h) for h in find_actors(text, headline=headline, sport=sport))
+    hits.extend(_known_names_in_headlines(parts, hits))
+    return hits
+
+
 _LONG_ACR = re.compile(r"^(.*\S)\s*\(([^()]+)\)$")
+
+ActorFind = tuple[str, int | None, str, ActorHit]  # part, trending rank, the part's text, the hit
+
+
+def candidates_of(actor_hits: Sequence[ActorFind]) -> list[Candidate]:
+    """The found names as the keep-or-drop stage sees them (candidates.py)."""
+    return [Candidate(h.kind, h.name, part, text, h.start, h.end, h.titled, part in ("title", "trending"))
+            for part, _rank, text, h in actor_hits]
+
+
+def _kept(actor_hits: list[ActorFind]) -> list[ActorFind]:
+    """The names the learned stage keeps (all of them when no model ships)."""
+    keeper = load_keeper()
+    if keeper is None or not actor_hits:
+        return actor_hits
+    cands = candidates_of(actor_hits)
+    words = word_table()
+    return [a for a, c in zip(actor_hits, cands) if keeper.keep(c.kind, features(c, cands, words))]
+
+
+def find_candidates(title: str, caption: str | None, body: str) -> list[tuple[ActorFind, Candidate]]:
+    """Every name the extractor proposes for an article's title, caption and body, before the keep
+    stage (for labelling and for `python -m etl.train keep`)."""
+    parts = [("title", None, title or "", True), ("caption", None, caption or "", False), ("body", None, body or "", False)]
+    return _proposed(parts)
+
+
+def find_headline_candidates(headline: str) -> list[tuple[ActorFind, Candidate]]:
+    """The same for one sidebar headline."""
+    return _proposed([("trending", 1, headline, True)])
+
+
+def _proposed(parts) -> list[tuple[ActorFind, Candidate]]:
+    hits = _actor_finds(parts, {(part, rank): find_topic_keywords(text) for part, rank, text, _ in parts if text})
+    return list(zip(hits, candidates_of(hits)))
 
 
 def _blocked(kind: str, name: str, blocks: frozenset[tuple[str, str]]) -> bool:
@@ -178,7 +219,7 @@ def _blocked(kind: str, name: str, blocks: frozenset[tuple[str, str]]) -> bool:
     m = _LONG_ACR.match(name)
     if m:
         forms += [m.group(1), m.group(2)]
-    listed = org_aliases() if kind == "organization" else _person_aliases() if kind == "person" else {}
+    listed = org_aliases() if kind == "organization" else person_aliases() if kind == "person" else {}
     forms += [listed[f] for f in forms if f in listed]
     return any((kind, key(f)) in blocks for f in forms)
 
@@ -263,92 +304,6 @@ def _whole_word_positions(text: str, word: str) -> list[int]:
             out.append(i)
         i = text.find(word, i + 1)
     return out
-
-
-_NICKNAME = re.compile(
-    r"([A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,3})\s*,?\s+(?:yang\s+)?(?:akrab|biasa|karib|kerap|sering|lebih)\s+"
-    r"(?:di)?(?:sapa|panggil|sebut|kenal)(?:an)?\s+(?:dengan\s+)?(?:nama\s+)?[\"“']?([A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?)"
-)
-
-
-def _person_resolver(hits: list[tuple[str, ActorHit]]):
-    """One name per person in an article: short forms (`Wang`, `Nasser Al-Raisi`) and nicknames
-    (`Zulhas`, `... akrab disapa Rerie`) become the fullest name the article uses."""
-    listed = _person_aliases()
-    names = [h.name for _, h in hits]
-    first_seen: dict[str, int] = {}
-    for i, n in enumerate(names):
-        first_seen.setdefault(n, i)
-    full = sorted({n for n in names if len(n.split()) > 1}, key=lambda n: (-len(n.split()), first_seen[n]))
-    # full names by each of their words, in full's order: a short name is looked for only among the
-    # full names holding its first word (every full name for every short one was quadratic).
-    by_word: dict[str, list[str]] = {}
-    for candidate in full:
-        for w in dict.fromkeys(candidate.split()):
-            by_word.setdefault(w, []).append(candidate)
-    aliases: dict[str, str] = {}
-    for alias, name in listed.items():
-        if name in full:
-            aliases[alias] = name
-    for text in dict.fromkeys(text for text, _ in hits):
-        for m in _NICKNAME.finditer(text):
-            # "Lestari, yang akrab disapa Rerie": the nickname is another name of the person.
-            person, nickname = m.group(1), m.group(2)
-            full_name = person if person in full else next((f for f in full if _contains(f.split(), person.split())), None)
-            if full_name and nickname != full_name:
-                aliases.setdefault(nickname, full_name)
-
-    memo: dict[str, str] = {}
-
-    def resolve(name: str) -> str:
-        if name not in memo:
-            memo[name] = _resolve(name)
-        return memo[name]
-
-    def _resolve(name: str) -> str:
-        if name in aliases:
-            return aliases[name]
-        words = name.split()
-        for candidate in by_word.get(words[0], ()) if words else ():
-            cw = candidate.split()
-            if candidate != name and len(cw) > len(words) and _contains(cw, words):
-                return candidate
-        return name
-
-    return resolve
-
-
-def _org_resolver(hits: list[ActorHit]):
-    """One name per organisation in an article: `Badan Gizi Nasional (BGN)` absorbs later `BGN` and
-    `Badan Gizi Nasional`; two listed forms of one organisation (`Kementerian Keuangan`, `Kemenkeu`)
-    become `Long Form (Short)`."""
-    joined: dict[str, str] = {}
-    for h in hits:
-        if h.short:
-            # Two spellings of the long form with one acronym are one organisation too.
-            first = joined.setdefault(h.short, h.name)
-            long_form = h.name[: -len(h.short) - 2].rstrip(" (")
-            joined.setdefault(long_form, first)
-            joined.setdefault(h.name, first)
-    listed = org_aliases()
-    forms: dict[str, list[str]] = {}
-    for h in hits:
-        if h.name in listed and h.name not in joined:
-            forms.setdefault(listed[h.name], [])
-            if h.name not in forms[listed[h.name]]:
-                forms[listed[h.name]].append(h.name)
-    for _canonical, seen in forms.items():
-        if len(seen) >= 2:
-            ranked = sorted(seen, key=lambda f: (-len(f.split()), -len(f)))  # first written wins ties
-            long_form, short = ranked[0], ranked[-1]
-            for f in seen:
-                joined[f] = f"{long_form} ({short})"
-    return lambda name: joined.get(name, name)
-
-
-def _contains(words: list[str], part: list[str]) -> bool:
-    n = len(part)
-    return any(words[i : i + n] == part for i in range(len(words) - n + 1))
 
 
 SPORT = "medtop:15000000"

@@ -153,7 +153,8 @@ def abbreviates(short_name: str, long_name: str) -> bool:
     """Is `short_name` the long name with some words shortened, none added or left out? A word may be
     kept, cut to its start (`Man` for `Manchester`, `B` for `Binsar`, `Muh.` for `Muhammad`), or be
     the initials of a run of words (`HB` for `Hamengku Buwono`). At least one word must be shortened,
-    and a cut word keeps three letters unless it is a single initial."""
+    and a cut word keeps three letters unless it is a single initial; a word in capitals is no cut
+    word (`Komisi III DPR` is not `Komisi III DPRD`)."""
     sw = [w for w in re.split(r"\s+", short_name.strip()) if w]
     lw = [w for w in re.split(r"\s+", long_name.strip()) if w]
     if not sw or len(sw) > len(lw) or key(short_name) == key(long_name):
@@ -175,9 +176,9 @@ def abbreviates(short_name: str, long_name: str) -> bool:
         target = lw[j].casefold()
         if s == target and go(i + 1, j + 1, shortened):
             return True
-        if s and s != target and target.startswith(s) and (len(s) >= 3 or (len(s) == 1 and sw[i][:1].isupper())) \
-                and go(i + 1, j + 1, True):
-            return True
+        cut = len(s) == 1 and sw[i][:1].isupper() or len(s) >= 3 and not sw[i].rstrip(".").isupper()
+        if s and s != target and target.startswith(s) and cut and go(i + 1, j + 1, True):
+            return True  # an acronym is never a cut word: `DPR` does not shorten `DPRD`
         # initials: "HB" = "Hamengku Buwono" (two words or more)
         if sw[i].isupper() and 2 <= len(s) <= 4 and j + len(s) <= len(lw):
             if all(lw[j + k][:1].casefold() == s[k] for k in range(len(s))) and go(i + 1, j + len(s), True):

@@ -96,6 +96,7 @@ GLUE_KNOWN = 5
 GLUE_SUFFIX_CHARS = 4
 GLUE_SUFFIX_COUNT = 100
 GLUE_SUFFIX_MAX_CAP = 10
+_GLUE_SHORT = frozenset({"dan", "yang"})  # the joining words scrapers glue most; never "di" or "ke" (Setiadi)
 _CASE_CHANGE = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 
 
@@ -125,20 +126,26 @@ def split_glued(tokens: list[str], starts: list[int], ends: list[int], vocabular
     return out_t, out_s, out_e
 
 
+def _name_word(word: str, vocabulary: Mapping[str, KnownWord]) -> bool:
+    """A word the corpus knows well and writes with a capital (`Ghazali`, `United`)."""
+    info = vocabulary.get(word.lower())
+    return info is not None and info.count >= 20 and info.cap_pct >= 80
+
+
 def _known(word: str, vocabulary: Mapping[str, KnownWord], least: int = GLUE_KNOWN) -> bool:
     info = vocabulary.get(word.lower())
     return info is not None and info.count >= least
 
 
 def _glued_pieces(tok: str, vocabulary: Mapping[str, KnownWord]) -> list[str] | None:
-    if _known(tok, vocabulary) or tok.islower() and not any(c.isupper() for c in tok):
+    if tok.islower():
         return None
     pieces = [p for p in _CASE_CHANGE.split(tok) if p]
     if len(pieces) > 1:
         # "JakartaMakan", "KISAHMarc": every boundary needs a known word on its left of three letters
         # or more ("iPhone", "LeBron", "McDonald" stay whole) and a known or capitalised word on its right.
         if all(len(a) >= 3 and _known(a, vocabulary) and (_known(b, vocabulary) or b[:1].isupper())
-               for a, b in zip(pieces, pieces[1:])):
+               for a, b in zip(pieces, pieces[1:])) and not _a_word_itself(tok, pieces, vocabulary):
             out: list[str] = []
             for p in pieces:
                 out.extend(_suffix_split(p, vocabulary) or [p])
@@ -149,18 +156,32 @@ def _glued_pieces(tok: str, vocabulary: Mapping[str, KnownWord]) -> list[str] | 
 
 def _suffix_split(tok: str, vocabulary: Mapping[str, KnownWord]) -> list[str] | None:
     """`Unitedsiap` -> `United`, `siap`; `Rakamelanjutkan` -> `Raka`, `melanjutkan`."""
-    if not tok[:1].isupper() or _known(tok, vocabulary):
+    if not tok[:1].isupper():
         return None
     best: tuple[int, int] | None = None
-    for j in range(3, len(tok) - GLUE_SUFFIX_CHARS + 1):
+    for j in range(4, len(tok) - 2):
         left, right = tok[:j], tok[j:]
         if not right.islower() or not _known(left, vocabulary):
-            continue
+            continue  # "Farhati" is no "Far" + "hati": the left half has four letters at least
         info = vocabulary.get(right)
         if info is None or info.count < GLUE_SUFFIX_COUNT or not 0 <= info.cap_pct <= GLUE_SUFFIX_MAX_CAP:
             continue
+        if len(right) < GLUE_SUFFIX_CHARS and not (right in _GLUE_SHORT and len(left) >= 5 and _name_word(left, vocabulary)):
+            continue  # "Ghazalidan": a short joining word only after a name the corpus knows well
         if best is None or info.count > best[1]:
             best = (j, info.count)
     if best is None:
         return None
-    return [tok[: best[0]], tok[best[0] :]]
+    pieces = [tok[: best[0]], tok[best[0] :]]
+    return None if _a_word_itself(tok, pieces, vocabulary) else pieces
+
+
+def _a_word_itself(tok: str, pieces: list[str], vocabulary: Mapping[str, KnownWord]) -> bool:
+    """The whole is a word of its own, not a glue the scrapers repeat: seen five times at least and at
+    least a twentieth as often as its rarer half (`Ramadan` against `rama`, `YouTube` against `tube`;
+    `Ghazalidan` is ten of `ghazali`'s 660)."""
+    whole = vocabulary.get(tok.lower())
+    if whole is None or whole.count < GLUE_KNOWN:
+        return False
+    rarest = min(vocabulary[p.lower()].count if p.lower() in vocabulary else 0 for p in pieces)
+    return whole.count >= 0.05 * rarest

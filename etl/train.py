@@ -286,7 +286,7 @@ def build_names(corpus: Path, out: Path = MODELS) -> Path:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m etl.train", description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("what", nargs="?", default="all", choices=["all", "words", "model", "names"])
+    ap.add_argument("what", nargs="?", default="all", choices=["all", "words", "model", "names", "keep"])
     ap.add_argument("--corpus", type=Path, default=SHARED / "corpus", help="text for the clusters")
     ap.add_argument("--out", type=Path, default=MODELS, help="folder for words.tsv.gz and ner.npz")
     args = ap.parse_args(argv)
@@ -306,6 +306,13 @@ def main(argv: list[str] | None = None) -> int:
         t0 = time.perf_counter()
         path = build_names(args.corpus, args.out)
         print(f"{path}: {path.stat().st_size / 1e6:.1f} MB in {time.perf_counter() - t0:.0f} s")
+    if args.what in ("all", "model", "names", "keep"):
+        # Last: its features read names.tsv.gz and words.tsv.gz, and its candidates come from the model.
+        from .train_keep import train as train_keep
+
+        t0 = time.perf_counter()
+        path = train_keep(args.out / "keep.json")
+        print(f"{path} in {time.perf_counter() - t0:.0f} s")
     return 0
 
 

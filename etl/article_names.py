@@ -1,0 +1,169 @@
+"""One name per actor within one article: short forms (`Wang`, `Van Gastel`), abbreviations (`Sri
+Sultan HB X`), initials (`AHY` beside `Agus Harimurti Yudhoyono`) and nicknames (`Zulhas`, `... akrab
+disapa Rerie`) of a person become the fullest name the article uses; an organisation's acronym, its
+listed forms and its name with or without legal forms and affixes (`MPR` and `MPR RI`, `PT KAI` and
+`KAI`) become one. Across articles the entity registry does the same with corpus evidence
+(resolution.py); both use the tests of name_forms.py.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from . import lexicons
+from .actors import ActorHit
+from .gazetteers import org_aliases
+from .name_forms import abbreviates, key, long_and_acronym, org_core, without_country
+
+
+@lru_cache(maxsize=1)
+def person_aliases() -> dict[str, str]:
+    """person_aliases.csv: alias -> full name."""
+    return {r["alias"]: r["name"] for r in lexicons.rows("person_aliases.csv")}
+
+
+_NICKNAME = re.compile(
+    r"([A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,3})\s*,?\s+(?:yang\s+)?(?:akrab|biasa|karib|kerap|sering|lebih)\s+"
+    r"(?:di)?(?:sapa|panggil|sebut|kenal)(?:an)?\s+(?:dengan\s+)?(?:nama\s+)?[\"“']?([A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?)"
+)
+
+
+def person_resolver(hits: list[tuple[str, ActorHit]]):
+    """One name per person in an article: short forms (`Wang`, `Nasser Al-Raisi`) and nicknames
+    (`Zulhas`, `... akrab disapa Rerie`) become the fullest name the article uses."""
+    listed = person_aliases()
+    names = [h.name for _, h in hits]
+    first_seen: dict[str, int] = {}
+    for i, n in enumerate(names):
+        first_seen.setdefault(n, i)
+    full = sorted({n for n in names if len(n.split()) > 1}, key=lambda n: (-len(n.split()), first_seen[n]))
+    # full names by each of their words, in full's order: a short name is looked for only among the
+    # full names holding its first word (every full name for every short one was quadratic).
+    by_word: dict[str, list[str]] = {}
+    for candidate in full:
+        for w in dict.fromkeys(candidate.split()):
+            by_word.setdefault(w, []).append(candidate)
+    aliases: dict[str, str] = {}
+    for alias, name in listed.items():
+        if name in full:
+            aliases[alias] = name
+    for text in dict.fromkeys(text for text, _ in hits):
+        for m in _NICKNAME.finditer(text):
+            # "Lestari, yang akrab disapa Rerie": the nickname is another name of the person.
+            person, nickname = m.group(1), m.group(2)
+            full_name = person if person in full else next((f for f in full if _contains(f.split(), person.split())), None)
+            if full_name and nickname != full_name:
+                aliases.setdefault(nickname, full_name)
+
+    memo: dict[str, str] = {}
+
+    def resolve(name: str) -> str:
+        if name not in memo:
+            memo[name] = _resolve(name)
+        return memo[name]
+
+    folded = [(f, [w.casefold() for w in f.split()]) for f in full]
+    initials = _initials_of(full)
+
+    def _resolve(name: str) -> str:
+        if name in aliases:
+            return aliases[name]
+        words = name.split()
+        for candidate in by_word.get(words[0], ()) if words else ():
+            cw = candidate.split()
+            if candidate != name and len(cw) > len(words) and _contains(cw, words):
+                return candidate
+        # "Van Gastel" in "Jean-Paul van Gastel": the same words in other capitals.
+        low = [w.casefold() for w in words]
+        for candidate, cw in folded:
+            if candidate != name and len(cw) > len(low) and _contains(cw, low):
+                return candidate
+        # "Sri Sultan HB X" for "Sri Sultan Hamengku Buwono X", "Luhut B Pandjaitan".
+        for candidate, _ in folded:
+            if candidate != name and abbreviates(name, candidate):
+                return candidate
+        # "AHY" beside "Agus Harimurti Yudhoyono": the initials of one full name of the article.
+        if name.isupper() and name in initials:
+            return initials[name]
+        return name
+
+    return resolve
+
+
+def _initials_of(full: list[str]) -> dict[str, str]:
+    """Initials (`AHY`, `STY` for `Shin Tae-yong`) of the article's full names of three words or more
+    counted as words, when only one full name has them."""
+    out: dict[str, str] = {}
+    clash: set[str] = set()
+    for f in full:
+        ws = f.replace("-", " ").split()
+        if len(ws) < 2:
+            continue
+        acr = "".join(w[0] for w in ws if w[:1].isalpha()).upper()
+        if len(acr) < 2:
+            continue
+        if acr in out and out[acr] != f:
+            clash.add(acr)
+        out.setdefault(acr, f)
+    return {a: f for a, f in out.items() if a not in clash}
+
+
+def org_resolver(hits: list[ActorHit]):
+    """One name per organisation in an article: `Badan Gizi Nasional (BGN)` absorbs later `BGN` and
+    `Badan Gizi Nasional`; two listed forms of one organisation (`Kementerian Keuangan`, `Kemenkeu`)
+    become `Long Form (Short)`."""
+    joined: dict[str, str] = {}
+    for h in hits:
+        if h.short:
+            # Two spellings of the long form with one acronym are one organisation too.
+            first = joined.setdefault(h.short, h.name)
+            long_form = h.name[: -len(h.short) - 2].rstrip(" (")
+            joined.setdefault(long_form, first)
+            joined.setdefault(h.name, first)
+    listed = org_aliases()
+    forms: dict[str, list[str]] = {}
+    for h in hits:
+        if h.name in listed and h.name not in joined:
+            forms.setdefault(listed[h.name], [])
+            if h.name not in forms[listed[h.name]]:
+                forms[listed[h.name]].append(h.name)
+    for _canonical, seen in forms.items():
+        if len(seen) >= 2:
+            ranked = sorted(seen, key=lambda f: (-len(f.split()), -len(f)))  # first written wins ties
+            long_form, short = ranked[0], ranked[-1]
+            for f in seen:
+                joined[f] = f"{long_form} ({short})"
+    _same_core(hits, joined)
+    return lambda name: joined.get(name, name)
+
+
+def _same_core(hits: list[ActorHit], joined: dict[str, str]) -> None:
+    """`MPR` and `MPR RI`, `PT KAI` and `KAI`, `Danantara` and `Danantara Indonesia`, `Pemprov DKI` and
+    `Pemerintah Provinsi DKI Jakarta`: the same organisation without legal forms and affixes (or
+    without the country's name after it) is one name, the fullest the article writes."""
+    names = list(dict.fromkeys(joined.get(h.name, h.name) for h in hits))
+    by_core: dict[str, list[str]] = {}
+    for n in names:
+        base = (long_and_acronym(n) or (n, ""))[0]
+        cores = {org_core(base)}
+        rest = without_country(base)
+        if rest and len(rest.split()) >= 1 and any(key(o) == key(rest) for o in names):
+            cores.add(org_core(rest))
+        for c in cores:
+            by_core.setdefault(c, []).append(n)
+    for group in by_core.values():
+        if len(group) < 2:
+            continue
+        best = max(group, key=lambda n: (bool(long_and_acronym(n)), len(n.split()), len(n)))
+        for n in group:
+            if n != best:
+                for h in hits:
+                    if joined.get(h.name, h.name) == n:
+                        joined[h.name] = best
+
+
+def _contains(words: list[str], part: list[str]) -> bool:
+    n = len(part)
+    return any(words[i : i + n] == part for i in range(len(words) - n + 1))
+
+

@@ -1,0 +1,182 @@
+"""Whether a found name is kept: the second, learned stage of actor extraction.
+
+The tagger and the span stages propose persons, organisations and places; this stage keeps or drops
+each of them with a logistic model over evidence the tagger does not weigh together: what the corpus
+does with the name's words (`words.tsv.gz`: how often written in lower case, what the corpus tagger
+made of them), whether the corpus bodies name a person so (`names.tsv.gz`), the lexicons, the part of
+the page (a Title Case headline capitalises every word), and the article itself (the name written
+again, inside a longer name, next to a speech verb or a title). The weights are learned by
+`python -m etl.train keep` from labelled candidates (`etl/models/keep_labels.jsonl`, corpus articles
+that no yardstick scores) and stored in `etl/models/keep.json`; without that file every candidate
+is kept.
+
+`features` is a pure function of one candidate and its article; `Keeper.keep` applies the weights.
+"""
+from __future__ import annotations
+
+import json
+import math
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Mapping, Sequence
+
+from . import lexicons
+from .features import MODELS, WordInfo, word_table
+from .gazetteers import find_orgs_listed, known_first_words, known_names, org_aliases, place_countries
+
+MODEL_FILE = MODELS / "keep.json"
+KINDS = ("person", "organization", "place")
+
+# One name's evidence, in this order (the model file names them, so a reordering cannot misread it).
+FEATURES = (
+    "bias",
+    "headline",           # found in a title or a sidebar headline (Title Case capitalises every word)
+    "words_1", "words_2", "words_3", "words_4plus",
+    "all_caps",           # written all in capitals ("INFOGRAFIK", "KPK")
+    "digit",              # holds a digit
+    "hyphen",
+    "titled",             # a title or office stood before it ("Bupati ...")
+    "title_before",       # a title or rank right before it, outside its span ("Presiden Suriah Bashar al-Assad")
+    "name_connector",     # holds bin, van, al-, de ... ("Bashar al-Assad", "Mohammed bin Salman")
+    "share_per", "share_org", "share_loc", "share_o", "share_mix", "share_unknown",  # what the corpus tagger made of its words
+    "lower_word",         # holds a word the corpus mostly writes in lower case
+    "dictionary_word",    # holds an ordinary Indonesian word (affixed or common)
+    "first_name_known",   # opens with a word that opens a full name the corpus gives to a person
+    "known_person",       # the corpus bodies name a person so (names.tsv.gz), mostly
+    "known_person_rare",  # ... but only sometimes
+    "listed_org", "listed_place",
+    "again",              # the article writes the same name again
+    "inside_longer",      # a longer name of the same kind in the article holds it
+    "inside_person",      # a person's name in the article holds it (for an organisation or place)
+    "speech_verb",        # a speech verb right after it or right before it ("kata Budi", "Budi mengatakan")
+    "place_cue",          # "di", "ke", "dari" right before it
+    "list_item",          # it opens a numbered list item or a line ("1. Ranca Upas – ...")
+    "quoted",             # it sits inside quotation marks
+    "log_chars",
+)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    kind: str        # person | organization | place
+    name: str
+    part: str        # title | caption | body | trending
+    text: str        # the part's text
+    start: int
+    end: int
+    titled: bool
+    headline: bool
+
+
+_CONNECTORS = frozenset("bin binti van von der de den da dos del al el ibn".split())
+_ARABIC = re.compile(r"(?:al|el|an|ar|as|ash|at|ad|ud|ul|un|az)-[A-Z]")
+_NUMBERED = re.compile(r"(?:^|\n|\s)\d{1,2}[.)]\s*$")
+_CUE_BEFORE = frozenset("di ke dari menuju asal".split())
+
+
+@lru_cache(maxsize=1)
+def _speech_verbs() -> frozenset[str]:
+    return lexicons.word_set("speech_verbs.txt")
+
+
+def features(c: Candidate, article: Sequence[Candidate], words: Mapping[str, WordInfo] | None = None) -> list[float]:
+    """The evidence about one candidate, in FEATURES order."""
+    words = word_table() if words is None else words
+    ws = c.name.split()
+    n = len(ws)
+    infos = [words.get(w.lower().strip(".,'’\"")) for w in ws]
+    known = [i for i in infos if i is not None]
+    hist = [i.history if i is not None else "unknown" for i in infos]
+
+    def share(label: str) -> float:
+        return sum(h == label for h in hist) / n if n else 0.0
+
+    kn = known_names().get(c.name)
+    named_well = kn is not None and kn[0] >= 3 and kn[0] >= 0.6 * kn[1]
+    before = c.text[max(0, c.start - 40) : c.start]
+    after = c.text[c.end : c.end + 40]
+    prev_word = (re.findall(r"[\w’']+", before) or [""])[-1].lower()
+    next_words = [w.lower() for w in re.findall(r"[\w’']+", after)[:2]]
+    same = [o for o in article if o.kind == c.kind and o.name == c.name and (o.part, o.start) != (c.part, c.start)]
+    longer = [o for o in article if o.kind == c.kind and len(o.name) > len(c.name) and _holds(o.name, c.name)]
+    person_holds = c.kind != "person" and any(o.kind == "person" and _holds(o.name, c.name) for o in article)
+    quotes = before.count('"') + before.count("“") - before.count("”")
+    values = {
+        "bias": 1.0,
+        "headline": float(c.headline),
+        "words_1": float(n == 1), "words_2": float(n == 2), "words_3": float(n == 3), "words_4plus": float(n >= 4),
+        "all_caps": float(c.name.isupper()),
+        "digit": float(any(ch.isdigit() for ch in c.name)),
+        "hyphen": float("-" in c.name),
+        "titled": float(c.titled),
+        "title_before": float(_title_before(before)),
+        "name_connector": float(any(w.lower() in _CONNECTORS or _ARABIC.match(w) for w in ws[1:])),
+        "share_per": share("PER"), "share_org": share("ORG"), "share_loc": share("LOC"), "share_o": share("O"),
+        "share_mix": share("mix"), "share_unknown": share("unknown") + share("-"),
+        "lower_word": float(any(0 <= i.cap_pct < 50 for i in known)),
+        "dictionary_word": float(any(i.word_class != "-" for i in known)),
+        "first_name_known": float(ws[0] in known_first_words()) if ws else 0.0,
+        "known_person": float(named_well),
+        "known_person_rare": float(kn is not None and not named_well),
+        "listed_org": float(_listed_org(c.name)),
+        "listed_place": float(c.name in place_countries()),
+        "again": float(bool(same)),
+        "inside_longer": float(bool(longer)),
+        "inside_person": float(person_holds),
+        "speech_verb": float(prev_word in _speech_verbs() or any(w in _speech_verbs() for w in next_words)),
+        "place_cue": float(prev_word in _CUE_BEFORE),
+        "list_item": float(bool(_NUMBERED.search(before)) or before.endswith("\n") or c.start == 0 and c.part == "body"),
+        "quoted": float(quotes % 2 == 1),
+        "log_chars": math.log(1 + len(c.name)) / 3,
+    }
+    return [values[f] for f in FEATURES]
+
+
+def _title_before(before: str) -> bool:
+    """One of the last four words before the name opens a title of titles.txt (`Presiden Suriah`,
+    `Kapolres Mojokerto AKBP`)."""
+    from .gazetteers import _title_words, _titles
+
+    ws = [w.lower().rstrip(".") for w in re.findall(r"[\w.’']+", before)[-4:]]
+    return any((w,) in _titles() for w in ws) or any(w in _title_words() and w[:1].isalpha() and len(w) > 3 for w in ws[-1:])
+
+
+def _holds(long_name: str, short: str) -> bool:
+    lw, sw = long_name.split(), short.split()
+    k = len(sw)
+    return 0 < k < len(lw) and any(lw[i : i + k] == sw for i in range(len(lw) - k + 1))
+
+
+def _listed_org(name: str) -> bool:
+    return name in org_aliases() or any(a == 0 and b == len(name) for _, a, b in find_orgs_listed(name))
+
+
+class Keeper:
+    """The learned keep-or-drop decision, one logistic model per kind."""
+
+    def __init__(self, weights: Mapping[str, Sequence[float]], threshold: Mapping[str, float]) -> None:
+        self.weights = {k: list(v) for k, v in weights.items()}
+        self.threshold = dict(threshold)
+
+    def probability(self, kind: str, x: Sequence[float]) -> float:
+        w = self.weights.get(kind)
+        if w is None:
+            return 1.0
+        z = sum(a * b for a, b in zip(w, x))
+        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+    def keep(self, kind: str, x: Sequence[float]) -> bool:
+        return self.probability(kind, x) >= self.threshold.get(kind, 0.0)
+
+
+@lru_cache(maxsize=4)
+def load_keeper(path: Path = MODEL_FILE) -> Keeper | None:
+    """The shipped model, or None when there is none (every candidate is then kept)."""
+    if not path.exists():
+        return None
+    data = json.loads(path.read_text(encoding="utf-8"))
+    if list(data.get("features", [])) != list(FEATURES):
+        raise ValueError(f"{path} was trained with other features; rebuild it with python -m etl.train keep")
+    return Keeper(data["weights"], data["threshold"])
