@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from . import lexicons
 from .countries import find_countries
 from .gazetteers import (
     _byline_cues,
@@ -326,9 +327,27 @@ def _persons(span, tokens: list[str], starts: list[int], ends: list[int], text: 
     for part in _split_joint(toks, tokens, starts, ends, text):
         a, b = part
         name = " ".join(text[a:b].split())
-        if _person_ok(name):
+        if _person_ok(name) and not _a_date_or_sign(name, text, a, b):
             out.append(ActorHit("person", name, a, b, titled))
     return out
+
+
+_YEAR_AFTER = re.compile(r"\s*(?:\d{1,2}\s*,?\s*)?(?:19|20)\d\d\b")
+
+
+def _a_date_or_sign(name: str, text: str, start: int, end: int) -> bool:
+    """`Jan` in `(Jul 2024 - Jan 2025)`, `Agust 2022`: a one-word name right before a year is a month;
+    `Libra` in `Zodiak 20 Juni 2025 ... Libra, Scorpio, Sagitarius`: a sign of the zodiac (zodiac.txt)
+    where the text names the zodiac or another sign is no person."""
+    if " " in name:
+        return False
+    if _YEAR_AFTER.match(text, end):
+        return True
+    signs = lexicons.word_set("zodiac.txt")
+    if name.lower() in signs:
+        window = text[max(0, start - 200) : end + 200].lower()
+        return "zodiak" in window or "zodiac" in window or sum(s in window for s in signs) >= 2
+    return False
 
 
 def _title_length(tokens: list[str], toks: list[int]) -> int:

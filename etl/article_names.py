@@ -85,9 +85,44 @@ def person_resolver(hits: list[tuple[str, ActorHit]]):
         # "AHY" beside "Agus Harimurti Yudhoyono": the initials of one full name of the article.
         if name.isupper() and name in initials:
             return initials[name]
+        # "R. Kelly" and "R Kelly"; "Thomas Lembong" and "Tom Lembong" beside "Thomas Trikasih
+        # Lembong"; "Andreas Mikhael Sumual" beside "Andreas Mikael Sumual".
+        for candidate, _ in folded:
+            if candidate != name and len(candidate) >= len(name) and _variant_of(name, candidate):
+                return candidate
         return name
 
     return resolve
+
+
+def _variant_of(name: str, full_name: str) -> bool:
+    """Another writing of the same full name within one article: the same name in other punctuation;
+    the same first and last word with middle words left out (the first word may be cut to three
+    letters or more: `Tom` for `Thomas`); or one middle word spelled one letter apart."""
+    if key(name) == key(full_name):
+        return True
+    a, b = key(name).split(), key(full_name).split()
+    if len(a) < 2 or len(b) < 2 or a[-1] != b[-1]:
+        return False
+    first_ok = a[0] == b[0] or (len(a[0]) >= 3 and b[0].startswith(a[0]))
+    if not first_ok:
+        return False
+    if len(a) < len(b):
+        it = iter(b[1:-1])
+        return all(w in it for w in a[1:-1])
+    if len(a) == len(b) and a[0] == b[0]:
+        diff = [(x, y) for x, y in zip(a, b) if x != y]
+        return len(diff) == 1 and len(diff[0][0]) >= 4 and _one_letter_apart(*diff[0])
+    return False
+
+
+def _one_letter_apart(x: str, y: str) -> bool:
+    if abs(len(x) - len(y)) > 1:
+        return False
+    if len(x) == len(y):
+        return sum(p != q for p, q in zip(x, y)) == 1
+    short, long_ = (x, y) if len(x) < len(y) else (y, x)
+    return any(long_[:i] + long_[i + 1 :] == short for i in range(len(long_)))
 
 
 def _initials_of(full: list[str]) -> dict[str, str]:
@@ -167,3 +202,28 @@ def _contains(words: list[str], part: list[str]) -> bool:
     return any(words[i : i + n] == part for i in range(len(words) - n + 1))
 
 
+
+
+_ADMIN = frozenset("kabupaten kab kota provinsi prov kecamatan kec desa kelurahan kalurahan kampung dusun kapanewon kemantren".split())
+
+
+def place_resolver(hits: list[ActorHit]):
+    """One name per place in an article: `Tasikmalaya` and `Kabupaten Tasikmalaya`, `Sulsel` and
+    `Provinsi Sulawesi Selatan` (places.csv's canonical names), `Batam` and `Kota Batam` are one
+    place, named by the fullest form the article writes."""
+    from .gazetteers import place_canonical_key
+
+    names = list(dict.fromkeys(h.name for h in hits))
+    by_core: dict[str, list[str]] = {}
+    for n in names:
+        ws = key(n).split()
+        while len(ws) > 1 and ws[0] in _ADMIN:
+            ws = ws[1:]
+        by_core.setdefault(place_canonical_key(" ".join(ws)), []).append(n)
+    joined: dict[str, str] = {}
+    for group in by_core.values():
+        if len(group) > 1:
+            best = max(group, key=lambda n: (len(n.split()), len(n), -names.index(n)))
+            for n in group:
+                joined[n] = best
+    return lambda name: joined.get(name, name)

@@ -25,6 +25,7 @@ from typing import Mapping, Sequence
 from . import lexicons
 from .features import MODELS, WordInfo, word_table
 from .gazetteers import find_orgs_listed, known_first_words, known_names, org_aliases, place_countries
+from .span_splits import person_initials
 
 MODEL_FILE = MODELS / "keep.json"
 KINDS = ("person", "organization", "place")
@@ -46,6 +47,7 @@ FEATURES = (
     "first_name_known",   # opens with a word that opens a full name the corpus gives to a person
     "known_person",       # the corpus bodies name a person so (names.tsv.gz), mostly
     "known_person_rare",  # ... but only sometimes
+    "person_initials",    # the initials of one full name the corpus gives to a person (`AHY`)
     "listed_org", "listed_place",
     "again",              # the article writes the same name again
     "inside_longer",      # a longer name of the same kind in the article holds it
@@ -120,6 +122,7 @@ def features(c: Candidate, article: Sequence[Candidate], words: Mapping[str, Wor
         "first_name_known": float(ws[0] in known_first_words()) if ws else 0.0,
         "known_person": float(named_well),
         "known_person_rare": float(kn is not None and not named_well),
+        "person_initials": float(c.name in person_initials()),
         "listed_org": float(_listed_org(c.name)),
         "listed_place": float(c.name in place_countries()),
         "again": float(bool(same)),

@@ -10,11 +10,12 @@ from functools import lru_cache
 from typing import Sequence
 
 from .actors import ActorHit, find_actors
-from .article_names import org_resolver, person_aliases, person_resolver
+from .article_names import org_resolver, person_aliases, person_resolver, place_resolver
 from .candidates import Candidate, features, load_keeper
 from .countries import find_countries
 from .features import word_table
 from .gazetteers import org_aliases, place_countries
+from .name_forms import is_short_form
 from .registry import blocked, key
 from .topics import TITLE_WEIGHT, TopicHit, find_topic_keywords, topics
 
@@ -151,12 +152,14 @@ def _extract_group(parts: Sequence[tuple[str, int | None, str, bool | None]]) ->
     actor_hits = _kept(actor_hits)
     person = person_resolver([(text, h) for _, _, text, h in actor_hits if h.kind == "person"])
     org = org_resolver([h for _, _, _, h in actor_hits if h.kind == "organization"])
+    place = place_resolver([h for _, _, _, h in actor_hits if h.kind == "place"])
     blocks = blocked()
-    not_people = _acronyms_of_things(actor_hits)
+    things = _acronyms_of_things(actor_hits)
+    listed = org_aliases()
     for part, rank, text, hit in actor_hits:
-        if hit.kind == "person" and hit.name in not_people:
-            continue  # "Kalender Hijriah Global Tunggal (KHGT)" makes every KHGT of the article a thing
-        name = hit.name if hit.kind == "place" else org(hit.name) if hit.kind == "organization" else person(hit.name)
+        if hit.kind in ("person", "organization") and hit.name in things and hit.name not in listed:
+            continue  # "Kalender Hijriah Global Tunggal (KHGT)", "nomor izin berusaha (NIB)": a thing
+        name = place(hit.name) if hit.kind == "place" else org(hit.name) if hit.kind == "organization" else person(hit.name)
         if blocks and _blocked(hit.kind, name, blocks):
             continue  # entity_overrides.csv says this is not a `kind` at all
         out.append(Mention(part, rank, hit.kind, name, hit.code, hit.start, hit.end, text))
@@ -228,18 +231,25 @@ _DEFINED_ACRONYM = re.compile(r"[A-Za-z]\s*\(([A-Z][A-Z0-9]{1,9})\)")
 
 
 def _acronyms_of_things(actor_hits) -> set[str]:
-    """Acronyms the article spells out after something that is not a person."""
+    """Acronyms the article spells out after something that is neither a person nor an organisation:
+    `Kalender Hijriah Global Tunggal (KHGT)`, `nomor izin berusaha (NIB)`, `Net Interest Margin (NIM)`.
+    The words before the bracket must abbreviate to it, and no person or organisation the article
+    names may end there (`Badan Gizi Nasional (BGN)` is an organisation's)."""
     out: set[str] = set()
     texts = {(part, rank): text for part, rank, text, _ in actor_hits}
     spans: dict = {}
     for part, rank, _, h in actor_hits:
-        if h.kind == "person":
+        if h.kind in ("person", "organization"):
             spans.setdefault((part, rank), []).append((h.start, h.end))
     for where, text in texts.items():
-        people = _Intervals(spans.get(where, ()))
+        actors = spans.get(where, ())
         for m in _DEFINED_ACRONYM.finditer(text):
-            if not people.covers(m.start(), m.start() + 1):
-                out.add(m.group(1))
+            acr, at = m.group(1), m.start()
+            if any(a <= at < b for a, b in actors):
+                continue  # the long form is an actor's name ("Badan Gizi Nasional (BGN)")
+            before = text[max(0, at - 80) : at + 1]
+            if is_short_form(acr, " ".join(before.split()[-8:])):
+                out.add(acr)
     return out
 
 
@@ -310,13 +320,13 @@ SPORT = "medtop:15000000"
 
 
 def _about_sport(hits: list[tuple[str, TopicHit]]) -> bool:
-    """Is sport the article's first topic, ahead of every other (headline hits weigh three, as in
-    topics.score_topics)? Decides whether `Liverpool` is the club or the city."""
+    """Is sport the article's first topic, level with or ahead of every other (headline hits weigh
+    three, as in topics.score_topics)? Decides whether `Liverpool` is the club or the city."""
     scores: dict[str, float] = {}
     for part, h in hits:
         scores[h.code] = scores.get(h.code, 0.0) + h.weight * (TITLE_WEIGHT if part in ("title", "trending") else 1.0)
     sport = scores.pop(SPORT, 0.0)
-    return sport > 0 and all(sport > v for v in scores.values())
+    return sport > 0 and all(sport >= v for v in scores.values())
 
 
 def _topic_mentions(part: str, rank: int | None, text: str, hits: list[TopicHit]) -> list[Mention]:

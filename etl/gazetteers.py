@@ -53,6 +53,22 @@ def place_countries() -> dict[str, str | None]:
 
 
 @lru_cache(maxsize=1)
+def _place_canonical_keys() -> dict[str, str]:
+    from .name_forms import key
+
+    out = {}
+    for r in lexicons.rows("places.csv"):
+        out[key(r["name"])] = key(r.get("canonical") or r["name"])
+    return out
+
+
+def place_canonical_key(k: str) -> str:
+    """A place's key (name_forms.key) -> the key of the name places.csv counts it under (`sulsel` ->
+    `sulawesi selatan`), itself when not listed."""
+    return _place_canonical_keys().get(k, k)
+
+
+@lru_cache(maxsize=1)
 def _place_automaton():
     auto = ahocorasick.Automaton()
     for name, code in place_countries().items():

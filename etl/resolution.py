@@ -8,7 +8,7 @@ why a form belongs. In order, per kind:
   titles or a headline's verbs (`Presiden Prabowo Subianto`, `Joe Biden Ngaku`); an abbreviated form
   (`Sri Sultan HB X`, `Luhut B Pandjaitan`); then a short form (`Marquez`, `Gibran Rakabuming`)
   joins the one actor that most longer names holding it belong to, when that actor has at least
-  four in five of their articles;
+  four in five of their articles, and initials (`AHY`) likewise;
 - organisations: the same name in other capitals or punctuation; organizations.csv; `Long Form
   (ACR)` definitions (the acronym joins when most definitions agree); the same name without legal
   form and affixes (`PT ... (Persero) Tbk`, `Partai`, `RI`, `Pemprov` = `Pemerintah Provinsi`), or
@@ -243,6 +243,7 @@ def _persons(groups: _Groups, names: list[NameCount], preferred: dict[str, int])
                 groups.union(best, n.name, f"a longer form of {best} (titles or other words around it)")
     _abbreviations(groups, names, lambda n: len(n.name.split()) >= 2)
     _short_forms(groups, names)
+    _initials(groups, names)
 
 
 def _not_a_name(word: str) -> bool:
@@ -326,6 +327,20 @@ def _short_forms(groups: _Groups, names: list[NameCount]) -> None:
         cands = [c for c in by_word.get(ws[0], ()) if len(kw[c.name]) > k
                  and any(kw[c.name][i : i + k] == ws for i in range(len(kw[c.name]) - k + 1))]
         _join_dominant(groups, n, cands, "a short form of {}: the longer names holding it are mostly this actor's")
+
+
+def _initials(groups: _Groups, names: list[NameCount]) -> None:
+    """`AHY` -> `Agus Harimurti Yudhoyono`, `STY` -> `Shin Tae-yong`: a name in capitals that is the
+    initials of the full names of one actor (four in five of the articles of the names with those
+    initials)."""
+    by_initials: dict[str, list[NameCount]] = defaultdict(list)
+    for n in names:
+        ws = n.name.replace("-", " ").split()
+        if len(ws) >= 2 and all(w[:1].isalpha() for w in ws):
+            by_initials["".join(w[0] for w in ws).upper()].append(n)
+    for n in names:
+        if n.name.isupper() and 2 <= len(n.name) <= 4 and n.name.isalpha():
+            _join_dominant(groups, n, by_initials.get(n.name, []), "the initials of {}")
 
 
 # ---------------------------------------------------------------------------------------------

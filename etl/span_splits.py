@@ -18,11 +18,13 @@ And one that decides a span's kind from evidence the tagger does not see (`relab
   organisation in an article about sport, the place after a place cue, elsewhere what the corpus
   mostly reads it as;
 - a listed organisation the tagger read as a name's first word (`Suzuki Jimny`, a car) is the
-  organisation alone.
+  organisation alone, and so is one at the end of a name no head opens (`Town Hall Danantara`);
+- a word of a ministry's shape (org_patterns.txt: `Kemenhan`, `Kemlu`) is an organisation.
 Each stage has span_rules.py's signature: (Doc, spans) -> spans.
 """
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from . import lexicons
@@ -155,6 +157,13 @@ def relabel(doc: Doc, spans: list[Span]) -> list[Span]:
     out = []
     for s in spans:
         name = doc.text[s.start : s.end]
+        if " " not in name and s.label != "ORG" and _org_shape(name):
+            out.append(Span("ORG", s.first, s.last, s.start, s.end))  # "Kemenhan", "Kemlu": a ministry
+            continue
+        if s.label in ("LOC", "ORG") and s.last > s.first and _org_after_words(doc, s):
+            k = _org_after_words(doc, s)
+            out.append(Span("ORG", k, s.last, doc.starts[k], s.end))  # "Town Hall Danantara": the body, not the event
+            continue
         if " " not in name and s.label in ("ORG", "LOC"):
             if "-" in name and _ticket_of_known_people(name):
                 out.append(Span("PER", s.first, s.last, s.start, s.end))
@@ -192,6 +201,28 @@ def _club_or_city(doc: Doc, s: Span, name: str) -> str:
     if info is not None and info.history in ("ORG", "LOC"):
         return info.history
     return s.label
+
+
+@lru_cache(maxsize=1)
+def _org_patterns() -> tuple[re.Pattern[str], ...]:
+    return tuple(re.compile(p) for p in lexicons.lines("org_patterns.txt"))
+
+
+def _org_shape(word: str) -> bool:
+    return any(p.match(word) for p in _org_patterns())
+
+
+def _org_after_words(doc: Doc, s: Span) -> int:
+    """`Town Hall Danantara`, `Gandeng Danantara`: a place or organisation span whose last words are a
+    listed organisation and whose first word heads no place (`Gedung`, `Kantor`) nor organisation:
+    the token where the listed organisation starts, else 0."""
+    first = doc.tokens[s.first].lower()
+    if first in _place_heads() or first in _org_heads():
+        return 0
+    for k in range(s.first + 1, s.last + 1):
+        if _listed_org(doc.text[doc.starts[k] : s.end]):
+            return k
+    return 0
 
 
 def _listed_org(name: str) -> bool:

@@ -132,6 +132,13 @@ def _name_word(word: str, vocabulary: Mapping[str, KnownWord]) -> bool:
     return info is not None and info.count >= 20 and info.cap_pct >= 80
 
 
+def _capitalised_word(word: str, vocabulary: Mapping[str, KnownWord]) -> bool:
+    """A word the corpus knows well and mostly capitalises where it is not a sentence's first
+    (`Komisaris`, `Direktur` in a board list)."""
+    info = vocabulary.get(word.lower())
+    return word[:1].isupper() and info is not None and info.count >= 20 and info.cap_pct >= 50
+
+
 def _known(word: str, vocabulary: Mapping[str, KnownWord], least: int = GLUE_KNOWN) -> bool:
     info = vocabulary.get(word.lower())
     return info is not None and info.count >= least
@@ -143,8 +150,11 @@ def _glued_pieces(tok: str, vocabulary: Mapping[str, KnownWord]) -> list[str] | 
     pieces = [p for p in _CASE_CHANGE.split(tok) if p]
     if len(pieces) > 1:
         # "JakartaMakan", "KISAHMarc": every boundary needs a known word on its left of three letters
-        # or more ("iPhone", "LeBron", "McDonald" stay whole) and a known or capitalised word on its right.
+        # or more ("iPhone", "LeBron", "McDonald" stay whole) and a known or capitalised word on its
+        # right, or a word of four letters or more on its left and one the corpus knows well as a
+        # capitalised word on its right ("SwastantoKomisaris", a board list that lost its breaks).
         if all(len(a) >= 3 and _known(a, vocabulary) and (_known(b, vocabulary) or b[:1].isupper())
+               or len(a) >= 4 and _capitalised_word(b, vocabulary)
                for a, b in zip(pieces, pieces[1:])) and not _a_word_itself(tok, pieces, vocabulary):
             out: list[str] = []
             for p in pieces:
