@@ -169,7 +169,49 @@ def org_resolver(hits: list[ActorHit]):
             for f in seen:
                 joined[f] = f"{long_form} ({short})"
     _same_core(hits, joined)
+    _inside_longer(hits, joined)
     return lambda name: joined.get(name, name)
+
+
+def _inside_longer(hits: list[ActorHit], joined: dict[str, str]) -> None:
+    """`SMPN 33` beside `SMPN 33 Banjarmasin`, `Zurich Foundation` beside `Z Zurich Foundation`: a name
+    that opens a longer one of the article followed only by places, or that ends one whose first word
+    heads no unit (`DPR RI` in `Komisi IX DPR RI` is the parent body, another organisation)."""
+    from .gazetteers import _org_heads, place_countries
+
+    names = list(dict.fromkeys(joined.get(h.name, h.name) for h in hits))
+    places = {key(p) for p in place_countries()}
+    heads = _org_heads()
+    for short in names:
+        sw = key(short).split()
+        if long_and_acronym(short) or not sw:
+            continue
+        for long_name in names:
+            if long_name == short or long_and_acronym(long_name):
+                continue
+            lw = key(long_name).split()
+            if len(lw) <= len(sw):
+                continue
+            if lw[: len(sw)] == sw and _all_places(lw[len(sw) :], places):
+                joined[short] = long_name
+                break
+            if len(sw) >= 2 and lw[-len(sw) :] == sw and lw[0] not in heads:
+                joined[short] = long_name
+                break
+        for h in hits:
+            if joined.get(h.name) == short and short in joined:
+                joined[h.name] = joined[short]
+
+
+def _all_places(words: list[str], places: set[str]) -> bool:
+    """The words are one or more listed places (`banjarmasin`, `kota yogyakarta`)."""
+    i = 0
+    while i < len(words):
+        n = next((n for n in (3, 2, 1) if " ".join(words[i : i + n]) in places), 0)
+        if not n:
+            return False
+        i += n
+    return True
 
 
 def _same_core(hits: list[ActorHit], joined: dict[str, str]) -> None:

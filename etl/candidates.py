@@ -57,6 +57,12 @@ FEATURES = (
     "list_item",          # it opens a numbered list item or a line ("1. Ranca Upas – ...")
     "quoted",             # it sits inside quotation marks
     "log_chars",
+    "acronym_not_org",    # one word in capitals the corpus tagger mostly read as no organisation (`APBN`, `CCTV`)
+    "generic_unit",       # a unit's head and only ordinary words after it (`Tim Investigasi`, `Pengadilan Agama`)
+    "model_code",         # a word of letters and digits (`J8`, `C71`): a product's model
+    "listed_then_more",   # a listed organisation followed by more words (`Yamaha Aerox`, `BRI Peduli`)
+    "name_likeness",      # how much its words' letters look like persons' names (mean log-odds, 3-grams)
+    "name_likeness_min",  # ... for its least name-like word
 )
 
 
@@ -95,6 +101,7 @@ def features(c: Candidate, article: Sequence[Candidate], words: Mapping[str, Wor
     def share(label: str) -> float:
         return sum(h == label for h in hist) / n if n else 0.0
 
+    likeness = [name_likeness(w) for w in c.name.replace("-", " ").split() if w.isalpha()]
     kn = known_names().get(c.name)
     named_well = kn is not None and kn[0] >= 3 and kn[0] >= 0.6 * kn[1]
     before = c.text[max(0, c.start - 40) : c.start]
@@ -133,6 +140,12 @@ def features(c: Candidate, article: Sequence[Candidate], words: Mapping[str, Wor
         "list_item": float(bool(_NUMBERED.search(before)) or before.endswith("\n") or c.start == 0 and c.part == "body"),
         "quoted": float(quotes % 2 == 1),
         "log_chars": math.log(1 + len(c.name)) / 3,
+        "acronym_not_org": float(n == 1 and c.name.isupper() and bool(infos[0]) and infos[0].history not in ("ORG",)),
+        "generic_unit": float(_generic_unit(ws, infos)),
+        "model_code": float(any(_MODEL.fullmatch(w) for w in ws)),
+        "listed_then_more": float(n > 1 and _listed_org(ws[0]) and not _listed_org(c.name)),
+        "name_likeness": sum(likeness) / len(likeness) if likeness else 0.0,
+        "name_likeness_min": min(likeness) if likeness else 0.0,
     }
     return [values[f] for f in FEATURES]
 
@@ -144,6 +157,50 @@ def _title_before(before: str) -> bool:
 
     ws = [w.lower().rstrip(".") for w in re.findall(r"[\w.’']+", before)[-4:]]
     return any((w,) in _titles() for w in ws) or any(w in _title_words() and w[:1].isalpha() and len(w) > 3 for w in ws[-1:])
+
+
+@lru_cache(maxsize=1)
+def _letter_model() -> tuple[dict[str, float], float]:
+    """Log-odds of letter 3-grams in words the corpus tagger mostly read as persons' against words it
+    read as anything else (words.tsv.gz), with add-one smoothing; and the log-odds of an unseen 3-gram."""
+    pos: dict[str, int] = {}
+    neg: dict[str, int] = {}
+    for word, info in word_table().items():
+        if len(word) < 3 or not word.isalpha() or info.history not in ("PER", "O", "ORG", "LOC"):
+            continue
+        side = pos if info.history == "PER" else neg
+        for g in _grams(word):
+            side[g] = side.get(g, 0) + 1
+    vocab = len(set(pos) | set(neg)) or 1
+    p_total, n_total = sum(pos.values()) + vocab, sum(neg.values()) + vocab
+    odds = {g: math.log((pos.get(g, 0) + 1) / p_total) - math.log((neg.get(g, 0) + 1) / n_total) for g in set(pos) | set(neg)}
+    return odds, math.log(1 / p_total) - math.log(1 / n_total)
+
+
+def _grams(word: str) -> list[str]:
+    s = f"^{word.lower()}$"
+    return [s[i : i + 3] for i in range(len(s) - 2)]
+
+
+@lru_cache(maxsize=100_000)
+def name_likeness(word: str) -> float:
+    """Mean log-odds that a word's letters are a person's name's (`Achfandi` 1.1, `Lakeside` -0.8)."""
+    odds, unseen = _letter_model()
+    gs = _grams(word)
+    return sum(odds.get(g, unseen) for g in gs) / len(gs) if gs else 0.0
+
+
+_MODEL = re.compile(r"(?=.*\d)(?=.*[A-Za-z])[A-Za-z0-9-]{2,}")
+
+
+def _generic_unit(ws: list[str], infos: list) -> bool:
+    """A unit's head (org_heads.txt) followed by nothing or only ordinary words."""
+    from .gazetteers import _org_heads
+
+    if not ws or ws[0].lower() not in _org_heads():
+        return False
+    rest = infos[1:]
+    return all(i is not None and (0 <= i.cap_pct < 50 or i.word_class != "-") for i in rest)
 
 
 def _holds(long_name: str, short: str) -> bool:

@@ -19,7 +19,9 @@ And one that decides a span's kind from evidence the tagger does not see (`relab
   mostly reads it as;
 - a listed organisation the tagger read as a name's first word (`Suzuki Jimny`, a car) is the
   organisation alone, and so is one at the end of a name no head opens (`Town Hall Danantara`);
-- a word of a ministry's shape (org_patterns.txt: `Kemenhan`, `Kemlu`) is an organisation.
+- a word of a ministry's shape (org_patterns.txt: `Kemenhan`, `Kemlu`) is an organisation;
+- a name ending on an event's or programme's word (event_tails.txt: `... Expo`, `... Program`) is
+  no organisation.
 Each stage has span_rules.py's signature: (Doc, spans) -> spans.
 """
 from __future__ import annotations
@@ -157,6 +159,9 @@ def relabel(doc: Doc, spans: list[Span]) -> list[Span]:
     out = []
     for s in spans:
         name = doc.text[s.start : s.end]
+        if s.label == "ORG" and s.last > s.first and doc.tokens[s.last].lower() in lexicons.word_set("event_tails.txt") \
+                and not _listed_org(name):
+            continue  # "Zurich Entrepreneurship Program", "Indo Defence Expo": an event or programme
         if " " not in name and s.label != "ORG" and _org_shape(name):
             out.append(Span("ORG", s.first, s.last, s.start, s.end))  # "Kemenhan", "Kemlu": a ministry
             continue
