@@ -87,7 +87,8 @@ def companions(db: str | Path, f: Filters, entity_id: int, limit: int = 15) -> p
 
 
 def variants(db: str | Path, f: Filters, entity_id: int) -> pd.DataFrame:
-    """The names articles use for the actor (name, articles), with the registry's known aliases."""
+    """The names articles use for the actor (name, articles), with the registry's known aliases and
+    why each belongs to it (entity_aliases.reason)."""
     cte, params = _articles_cte(f)
     return _query(db, f"""
         WITH {cte},
@@ -97,9 +98,12 @@ def variants(db: str | Path, f: Filters, entity_id: int) -> pd.DataFrame:
             WHERE m.entity_id = ? AND m.name IS NOT NULL
             GROUP BY m.name
         ),
-        known AS (SELECT alias AS name, max(articles) AS in_registry FROM entity_aliases WHERE entity_id = ? GROUP BY alias)
+        known AS (
+            SELECT alias AS name, max(articles) AS in_registry, min(reason) AS why
+            FROM entity_aliases WHERE entity_id = ? GROUP BY alias
+        )
         SELECT coalesce(u.name, k.name) AS name, coalesce(u.articles, 0) AS articles_in_range,
-               coalesce(k.in_registry, 0) AS articles_all_time
+               coalesce(k.in_registry, 0) AS articles_all_time, k.why
         FROM used AS u FULL JOIN known AS k USING (name)
         ORDER BY articles_in_range DESC, articles_all_time DESC, name
     """, [entity_id] + params + [entity_id, entity_id])

@@ -32,6 +32,7 @@ from functools import lru_cache
 from . import lexicons
 from .gazetteers import _org_heads, _titles, find_orgs_listed, known_names, org_aliases, place_countries
 from .name_forms import key
+from .name_likeness import name_likeness
 from .span_rules import Doc
 from .tagger import Span
 
@@ -127,9 +128,10 @@ def split_known_person_after(doc: Doc, spans: list[Span]) -> list[Span]:
             # A listed organisation, then two capitalised words or more opened by a word the corpus
             # tagger mostly read as a person's ("Hamas Ismail Haniyeh").
             info = doc.words.get(doc.tokens[k].lower())
-            if doc.text[s.start : doc.ends[k - 1]] in org_aliases() and info is not None and info.history == "PER" \
+            person_word = info.history == "PER" if info is not None else name_likeness(doc.tokens[k]) > 0
+            if doc.text[s.start : doc.ends[k - 1]] in org_aliases() and person_word \
                     and all(doc.tokens[j][:1].isupper() for j in range(k, s.last + 1)):
-                split = k
+                split = k  # "Interpol Valdecy Urquiza": a rare first name reads as a person's by its letters
                 break
         if split is None:
             out.append(s)

@@ -350,7 +350,7 @@ def _usually_lower(tok: str, space: FeatureSpace) -> bool:
         return False
     info = space.words.get(tok.lower())
     if info is not None and info.cap_pct >= 0:
-        return info.cap_pct < 50
+        return info.cap_pct < 35
     if info is not None and info.word_class != "-":
         return True
     # Too rare to say from the corpus: lower it only when it is an affixed word (`Pagari`).

@@ -221,3 +221,16 @@ def test_a_users_split_holds_against_every_mechanism(tmp_path, monkeypatch):
         monkeypatch.delenv("MEDIA_LEXICON_DIR")
         for f in (lexicons.lines, lexicons.rows, lexicons.word_set, registry.overrides, registry.blocked):
             f.cache_clear()
+
+
+def test_the_entity_page_says_why_each_name_belongs(pages, db_path):
+    from dashboard import profile_queries, queries
+
+    load_paths([pages], db=db_path)
+    reasons = dict(_q(db_path, "SELECT alias, reason FROM entity_aliases WHERE entity = 'KPK' AND kind = 'organization'"))
+    assert reasons["KPK"] == "canonical name"
+    assert reasons["Komisi Pemberantasan Korupsi (KPK)"] == "organizations.csv"
+    [(eid,)] = _q(db_path, "SELECT entity_id FROM entities WHERE entity = 'KPK'")
+    names = profile_queries.variants(db_path, queries.Filters(), eid)
+    assert set(names.columns) >= {"name", "why"}
+    assert names.set_index("name").loc["Komisi Pemberantasan Korupsi (KPK)", "why"] == "organizations.csv"

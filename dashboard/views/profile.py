@@ -84,7 +84,7 @@ def render(ctx: Context) -> None:
         st.subheader("Name variants")
         names = _cached("variants", ctx.db, ctx.stamp, f, eid)
         st.dataframe(names.rename(columns={"name": "Name", "articles_in_range": "Articles (range)",
-                                           "articles_all_time": "Articles (all time)"}),
+                                           "articles_all_time": "Articles (all time)", "why": "Why it is this actor"}),
                      hide_index=True, key="profile_variants", height=250)
         download("Download name variants (CSV)", "download_profile_variants", ctx.view, f,
                  make=lambda g: profile_queries.variants(ctx.db, g, _eid(ctx.db, g)), name=lambda g: _name("variants", g))
