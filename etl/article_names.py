@@ -181,7 +181,7 @@ def _inside_longer(hits: list[ActorHit], joined: dict[str, str]) -> None:
 
     names = list(dict.fromkeys(joined.get(h.name, h.name) for h in hits))
     places = {key(p) for p in place_countries()}
-    heads = _org_heads()
+    heads = _org_heads() - _legal_prefixes()  # "PT KAI Daop 6" is the company's unit, not a unit's head
     for short in names:
         sw = key(short).split()
         if long_and_acronym(short) or not sw:
@@ -203,6 +203,12 @@ def _inside_longer(hits: list[ActorHit], joined: dict[str, str]) -> None:
                 joined[h.name] = joined[short]
 
 
+def _legal_prefixes() -> frozenset[str]:
+    from .name_forms import _affixes
+
+    return frozenset(p for p in _affixes()[0] if " " not in p)
+
+
 def _all_places(words: list[str], places: set[str]) -> bool:
     """The words are one or more listed places (`banjarmasin`, `kota yogyakarta`)."""
     i = 0
@@ -219,13 +225,17 @@ def _same_core(hits: list[ActorHit], joined: dict[str, str]) -> None:
     `Pemerintah Provinsi DKI Jakarta`: the same organisation without legal forms and affixes (or
     without the country's name after it) is one name, the fullest the article writes."""
     names = list(dict.fromkeys(joined.get(h.name, h.name) for h in hits))
+    acronyms = {key(la[1]) for la in map(long_and_acronym, names) if la}
     by_core: dict[str, list[str]] = {}
     for n in names:
-        base = (long_and_acronym(n) or (n, ""))[0]
+        la = long_and_acronym(n)
+        base = (la or (n, ""))[0]
         cores = {org_core(base)}
+        if la:
+            cores.add(org_core(la[1]))  # "... Nusantara (Danantara)" is also "Danantara"
         rest = without_country(base)
-        if rest and len(rest.split()) >= 1 and any(key(o) == key(rest) for o in names):
-            cores.add(org_core(rest))
+        if rest and (any(key(o) == key(rest) for o in names) or key(rest) in acronyms):
+            cores.add(org_core(rest))  # "Danantara Indonesia" beside "Danantara"
         for c in cores:
             by_core.setdefault(c, []).append(n)
     for group in by_core.values():

@@ -6,7 +6,8 @@
   conlleval-style (exact span and type), per type and micro.
 - ner FILE...: any CoNLL-style BIO files (token first, tag last; tabs or spaces; CRLF allowed; a
   blank line between sentences), with the shipped model.
-- gold [DIR]: hand-annotated articles laid out like ../shared/eval/gold-dev (gold.py has the rules).
+- gold [DIR|own-a|own-b]: hand-annotated articles laid out like ../shared/eval/gold-dev (gold.py has
+  the rules), or one of the project's own annotated sets (etl/eval_sets/README.md).
 - dates [PAGES]: corpus pages against their truth.csv: right, wrong or missing publish day.
 - topics [JSONL]: IndoSum categories mapped to IPTC topics; top-1 accuracy.
 - speed [PAGES]: extractor throughput in MB of text per second on one core.
@@ -311,9 +312,12 @@ def run_all() -> dict:
     if NER_DIR.is_dir():
         out["ner"] = evaluate_public()
     if GOLD_DIR.is_dir():
+        from . import eval_sets
         from .gold import evaluate_gold
 
         out["gold"] = evaluate_gold(GOLD_DIR)
+        for name in eval_sets.names():
+            out[f"gold {name}"] = evaluate_gold(_gold_folder(Path(name)))
     if PAGES_DIR.is_dir():
         out["dates"] = evaluate_dates()
         out["speed"] = evaluate_speed()
@@ -322,6 +326,18 @@ def run_all() -> dict:
     if REGISTRY_DIR.is_dir() and PAGES_DIR.is_dir():
         out["registry"] = evaluate_registry(REGISTRY_DIR / "groups.jsonl", REGISTRY_DIR / "apart.jsonl")
     return out
+
+
+def _gold_folder(path: Path) -> Path:
+    """A folder laid out like gold-dev, or the name of one of the project's own sets (etl/eval_sets:
+    `own-a`, `own-b`), written out from ../shared into a temporary folder."""
+    from . import eval_sets
+
+    if not path.exists() and str(path) in eval_sets.names():
+        import tempfile
+
+        return eval_sets.materialize(str(path), SHARED, Path(tempfile.mkdtemp(prefix=f"{path}-")))
+    return path
 
 
 def evaluate_registry(groups: Path, apart: Path, db: Path | None = None) -> dict:
@@ -354,8 +370,10 @@ def _gold_lines(g: dict) -> str:
 def _print(results: dict, verbose: bool = False) -> None:
     for d in results.get("ner", []):
         print(_ner_line(d))
-    if "gold" in results:
-        print(_gold_lines(results["gold"]))
+    for k in [k for k in results if k.startswith("gold")]:
+        if k != "gold":
+            print(k.replace("gold ", "etl/eval_sets/") + ":")
+        print(_gold_lines(results[k]))
     if "dates" in results:
         d = results["dates"]
         print(f"dates: {d['pages_with_answer']} pages with an answer: right {d['right']} ({d['right_pct']}%), "
@@ -396,7 +414,7 @@ def main(argv: list[str] | None = None) -> int:
     elif args.what == "gold":
         from .gold import evaluate_gold
 
-        results = {"gold": evaluate_gold(args.paths[0] if args.paths else GOLD_DIR, examples=args.examples)}
+        results = {"gold": evaluate_gold(_gold_folder(args.paths[0] if args.paths else GOLD_DIR), examples=args.examples)}
     elif args.what == "dates":
         results = {"dates": evaluate_dates(*(args.paths[:1] or [PAGES_DIR]))}
     elif args.what == "topics":

@@ -175,7 +175,25 @@ def _actor_finds(parts, topic_hits) -> list[ActorFind]:
         if text:
             hits.extend((part, rank, text, h) for h in find_actors(text, headline=headline, sport=sport))
     hits.extend(_known_names_in_headlines(parts, hits))
-    return hits
+    return _kinds_agree(hits)
+
+
+def _kinds_agree(hits: list[ActorFind]) -> list[ActorFind]:
+    """A name the article also gives to a person, or one word of a person's full name in it (`Herly`
+    after `Herly Puji Latuperissa`, `Trump` after `Donald Trump`), is that person wherever the tagger
+    read an organisation or a place, unless the lexicons list it as one."""
+    from .gazetteers import place_countries
+
+    people = {h.name for _, _, _, h in hits if h.kind == "person"}
+    words = {w for n in people if " " in n for w in n.split() if len(w) >= 3 and w[:1].isupper()}
+    listed_orgs, places = org_aliases(), place_countries()
+    out: list[ActorFind] = []
+    for part, rank, text, h in hits:
+        if h.kind in ("organization", "place") and (h.name in people or h.name in words) \
+                and h.name not in listed_orgs and h.name not in places:
+            h = ActorHit("person", h.name, h.start, h.end, h.titled)
+        out.append((part, rank, text, h))
+    return out
 
 
 _LONG_ACR = re.compile(r"^(.*\S)\s*\(([^()]+)\)$")

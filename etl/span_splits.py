@@ -152,6 +152,11 @@ def unit_with_place(doc: Doc, spans: list[Span]) -> list[Span]:
                 and doc.tokens[prev.first].lower() in heads and doc.starts[s.first] - doc.ends[prev.last] == 1:
             out[-1] = Span("ORG", prev.first, s.last, prev.start, s.end)
             continue
+        if s.label in ("LOC", "ORG") and s.first == s.last and s.first >= 3 and doc.tokens[s.first - 1] == ")" \
+                and doc.tokens[s.first - 3] == "(" and doc.tokens[s.first - 2].isupper() \
+                and doc.text[s.start : s.end] in place_countries() \
+                and any(o.label == "ORG" and o.last == s.first - 4 and doc.tokens[o.first].lower() in heads for o in out):
+            continue  # "Dinas Koperasi ... (UKM) Sumut": the unit's region, after its acronym
         out.append(s)
     return out
 
