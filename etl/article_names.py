@@ -177,10 +177,10 @@ def _inside_longer(hits: list[ActorHit], joined: dict[str, str]) -> None:
     """`SMPN 33` beside `SMPN 33 Banjarmasin`, `Zurich Foundation` beside `Z Zurich Foundation`: a name
     that opens a longer one of the article followed only by places, or that ends one whose first word
     heads no unit (`DPR RI` in `Komisi IX DPR RI` is the parent body, another organisation)."""
-    from .gazetteers import _org_heads, place_countries
+    from .gazetteers import _org_heads
 
     names = list(dict.fromkeys(joined.get(h.name, h.name) for h in hits))
-    places = {key(p) for p in place_countries()}
+    places = _place_keys()
     heads = _org_heads() - _legal_prefixes()  # "PT KAI Daop 6" is the company's unit, not a unit's head
     for short in names:
         sw = key(short).split()
@@ -203,6 +203,14 @@ def _inside_longer(hits: list[ActorHit], joined: dict[str, str]) -> None:
                 joined[h.name] = joined[short]
 
 
+@lru_cache(maxsize=1)
+def _place_keys() -> frozenset[str]:
+    from .gazetteers import place_countries
+
+    return frozenset(key(p) for p in place_countries())
+
+
+@lru_cache(maxsize=1)
 def _legal_prefixes() -> frozenset[str]:
     from .name_forms import _affixes
 

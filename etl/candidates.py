@@ -24,7 +24,16 @@ from typing import Mapping, Sequence
 
 from . import lexicons
 from .features import MODELS, WordInfo, word_table
-from .gazetteers import find_orgs_listed, known_first_words, known_names, org_aliases, place_countries
+from .gazetteers import (
+    _org_heads,
+    _title_words,
+    _titles,
+    find_orgs_listed,
+    known_first_words,
+    known_names,
+    org_aliases,
+    place_countries,
+)
 from .name_likeness import name_likeness
 from .span_splits import person_initials
 
@@ -83,6 +92,7 @@ _CONNECTORS = frozenset("bin binti van von der de den da dos del al el ibn".spli
 _ARABIC = re.compile(r"(?:al|el|an|ar|as|ash|at|ad|ud|ul|un|az)-[A-Z]")
 _NUMBERED = re.compile(r"(?:^|\n|\s)\d{1,2}[.)]\s*$")
 _CUE_BEFORE = frozenset("di ke dari menuju asal".split())
+_PUNCT = ",.:;!?\"'“”‘’()[]"
 
 
 @lru_cache(maxsize=1)
@@ -90,9 +100,33 @@ def _speech_verbs() -> frozenset[str]:
     return lexicons.word_set("speech_verbs.txt")
 
 
-def features(c: Candidate, article: Sequence[Candidate], words: Mapping[str, WordInfo] | None = None) -> list[float]:
-    """The evidence about one candidate, in FEATURES order."""
+@dataclass(frozen=True)
+class ArticleIndex:
+    """What the features ask of a candidate's article, computed once per article: how often each
+    (kind, name) is proposed, and every run of words inside a longer name, per kind."""
+    counts: dict[tuple[str, str], int]
+    inside: dict[str, frozenset[tuple[str, ...]]]
+
+
+def article_index(article: Sequence[Candidate]) -> ArticleIndex:
+    counts: dict[tuple[str, str], int] = {}
+    inside: dict[str, set[tuple[str, ...]]] = {}
+    for o in article:
+        counts[(o.kind, o.name)] = counts.get((o.kind, o.name), 0) + 1
+        ws = tuple(o.name.split())
+        runs = inside.setdefault(o.kind, set())
+        for i in range(len(ws)):
+            for j in range(i + 1, len(ws) + 1):
+                if j - i < len(ws):
+                    runs.add(ws[i:j])
+    return ArticleIndex(counts, {k: frozenset(v) for k, v in inside.items()})
+
+
+def features(c: Candidate, article: ArticleIndex | Sequence[Candidate], words: Mapping[str, WordInfo] | None = None) -> list[float]:
+    """The evidence about one candidate, in FEATURES order (`article`: its article's candidates, or
+    their `article_index`)."""
     words = word_table() if words is None else words
+    index = article if isinstance(article, ArticleIndex) else article_index(article)
     ws = c.name.split()
     n = len(ws)
     infos = [words.get(w.lower().strip(".,'’\"")) for w in ws]
@@ -107,11 +141,12 @@ def features(c: Candidate, article: Sequence[Candidate], words: Mapping[str, Wor
     named_well = kn is not None and kn[0] >= 3 and kn[0] >= 0.6 * kn[1]
     before = c.text[max(0, c.start - 40) : c.start]
     after = c.text[c.end : c.end + 40]
-    prev_word = (re.findall(r"[\w’']+", before) or [""])[-1].lower()
-    next_words = [w.lower() for w in re.findall(r"[\w’']+", after)[:2]]
-    same = [o for o in article if o.kind == c.kind and o.name == c.name and (o.part, o.start) != (c.part, c.start)]
-    longer = [o for o in article if o.kind == c.kind and len(o.name) > len(c.name) and _holds(o.name, c.name)]
-    person_holds = c.kind != "person" and any(o.kind == "person" and _holds(o.name, c.name) for o in article)
+    before_words = before.split()
+    prev_word = before_words[-1].strip(_PUNCT).lower() if before_words else ""
+    next_words = [w.strip(_PUNCT).lower() for w in after.split()[:2]]
+    same = index.counts.get((c.kind, c.name), 0) >= 2
+    longer = tuple(ws) in index.inside.get(c.kind, frozenset())
+    person_holds = c.kind != "person" and tuple(ws) in index.inside.get("person", frozenset())
     quotes = before.count('"') + before.count("“") - before.count("”")
     values = {
         "bias": 1.0,
@@ -121,7 +156,7 @@ def features(c: Candidate, article: Sequence[Candidate], words: Mapping[str, Wor
         "digit": float(any(ch.isdigit() for ch in c.name)),
         "hyphen": float("-" in c.name),
         "titled": float(c.titled),
-        "title_before": float(_title_before(before)),
+        "title_before": float(_title_before(before_words)),
         "name_connector": float(any(w.lower() in _CONNECTORS or _ARABIC.match(w) for w in ws[1:])),
         "share_per": share("PER"), "share_org": share("ORG"), "share_loc": share("LOC"), "share_o": share("O"),
         "share_mix": share("mix"), "share_unknown": share("unknown") + share("-"),
@@ -133,8 +168,8 @@ def features(c: Candidate, article: Sequence[Candidate], words: Mapping[str, Wor
         "person_initials": float(c.name in person_initials()),
         "listed_org": float(_listed_org(c.name)),
         "listed_place": float(c.name in place_countries()),
-        "again": float(bool(same)),
-        "inside_longer": float(bool(longer)),
+        "again": float(same),
+        "inside_longer": float(longer),
         "inside_person": float(person_holds),
         "speech_verb": float(prev_word in _speech_verbs() or any(w in _speech_verbs() for w in next_words)),
         "place_cue": float(prev_word in _CUE_BEFORE),
@@ -151,13 +186,12 @@ def features(c: Candidate, article: Sequence[Candidate], words: Mapping[str, Wor
     return [values[f] for f in FEATURES]
 
 
-def _title_before(before: str) -> bool:
+def _title_before(before_words: list[str]) -> bool:
     """One of the last four words before the name opens a title of titles.txt (`Presiden Suriah`,
     `Kapolres Mojokerto AKBP`)."""
-    from .gazetteers import _title_words, _titles
-
-    ws = [w.lower().rstrip(".") for w in re.findall(r"[\w.’']+", before)[-4:]]
-    return any((w,) in _titles() for w in ws) or any(w in _title_words() and w[:1].isalpha() and len(w) > 3 for w in ws[-1:])
+    ws = [w.strip(_PUNCT).lower().rstrip(".") for w in before_words[-4:]]
+    titles = _titles()
+    return any((w,) in titles for w in ws) or any(w in _title_words() and w[:1].isalpha() and len(w) > 3 for w in ws[-1:])
 
 
 _MODEL = re.compile(r"(?=.*\d)(?=.*[A-Za-z])[A-Za-z0-9-]{2,}")
@@ -165,18 +199,10 @@ _MODEL = re.compile(r"(?=.*\d)(?=.*[A-Za-z])[A-Za-z0-9-]{2,}")
 
 def _generic_unit(ws: list[str], infos: list) -> bool:
     """A unit's head (org_heads.txt) followed by nothing or only ordinary words."""
-    from .gazetteers import _org_heads
-
     if not ws or ws[0].lower() not in _org_heads():
         return False
     rest = infos[1:]
     return all(i is not None and (0 <= i.cap_pct < 50 or i.word_class != "-") for i in rest)
-
-
-def _holds(long_name: str, short: str) -> bool:
-    lw, sw = long_name.split(), short.split()
-    k = len(sw)
-    return 0 < k < len(lw) and any(lw[i : i + k] == sw for i in range(len(lw) - k + 1))
 
 
 def _listed_org(name: str) -> bool:
@@ -199,6 +225,24 @@ class Keeper:
 
     def keep(self, kind: str, x: Sequence[float]) -> bool:
         return self.probability(kind, x) >= self.threshold.get(kind, 0.0)
+
+    def keep_all(self, kinds: Sequence[str], rows: Sequence[Sequence[float]]) -> list[bool]:
+        """`keep` for many candidates at once (one matrix product per kind)."""
+        import numpy as np
+
+        if not rows:
+            return []
+        X = np.asarray(rows, dtype=float)
+        z = np.zeros(len(rows))
+        out = np.ones(len(rows), dtype=bool)
+        ks = np.asarray(kinds)
+        for kind, w in self.weights.items():
+            mask = ks == kind
+            if mask.any():
+                z[mask] = X[mask] @ np.asarray(w)
+                p = 1.0 / (1.0 + np.exp(-np.clip(z[mask], -30, 30)))
+                out[mask] = p >= self.threshold.get(kind, 0.0)
+        return out.tolist()
 
 
 @lru_cache(maxsize=4)

@@ -11,7 +11,7 @@ from typing import Sequence
 
 from .actors import ActorHit, find_actors
 from .article_names import org_resolver, person_aliases, person_resolver, place_resolver
-from .candidates import Candidate, features, load_keeper
+from .candidates import Candidate, article_index, features, load_keeper
 from .countries import find_countries
 from .features import word_table
 from .gazetteers import org_aliases, place_countries
@@ -213,8 +213,9 @@ def _kept(actor_hits: list[ActorFind]) -> list[ActorFind]:
     if keeper is None or not actor_hits:
         return actor_hits
     cands = candidates_of(actor_hits)
-    words = word_table()
-    return [a for a, c in zip(actor_hits, cands) if keeper.keep(c.kind, features(c, cands, words))]
+    words, index = word_table(), article_index(cands)
+    kept = keeper.keep_all([c.kind for c in cands], [features(c, index, words) for c in cands])
+    return [a for a, k in zip(actor_hits, kept) if k]
 
 
 def find_candidates(title: str, caption: str | None, body: str) -> list[tuple[ActorFind, Candidate]]:

@@ -25,6 +25,7 @@ _PUNCT = re.compile(r"[^\w]+")
 _LONG_ACR = re.compile(r"^(.*\S)\s*\(([^()]+)\)$")
 
 
+@lru_cache(maxsize=200_000)
 def key(name: str) -> str:
     """Names that differ only in capitals, accents or punctuation are one name."""
     return " ".join(_PUNCT.sub(" ", unicodedata.normalize("NFKC", name).casefold()).split())

@@ -96,6 +96,7 @@ GLUE_KNOWN = 5
 GLUE_SUFFIX_CHARS = 4
 GLUE_SUFFIX_COUNT = 100
 GLUE_SUFFIX_MAX_CAP = 10
+_GLUE_MEMO: dict[int, dict[str, list[str] | None]] = {}
 _GLUE_SHORT = frozenset({"dan", "yang"})  # the joining words scrapers glue most; never "di" or "ke" (Setiadi)
 _CASE_CHANGE = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 
@@ -107,11 +108,21 @@ def split_glued(tokens: list[str], starts: list[int], ends: list[int], vocabular
     `dariAP`, `FederasiRusiaVladimir`, `KISAHMarc` (a change of case inside a word). Only a word the
     corpus does not know is split, and only where the corpus knows the halves, so brands written in
     camel case (`YouTube`, `GoPay`, `detikINET`) and names stay whole. Offsets stay those of the text."""
+    # Most words are lower case (never split) or met before: the answer is kept per word and per
+    # vocabulary (a dict keyed by the vocabulary's id, cleared when it grows past _GLUE_MEMO words).
+    memo = _GLUE_MEMO.setdefault(id(vocabulary), {})
+    if len(memo) > 200_000:
+        memo.clear()
     out_t: list[str] = []
     out_s: list[int] = []
     out_e: list[int] = []
     for tok, start, end in zip(tokens, starts, ends):
-        pieces = _glued_pieces(tok, vocabulary) if len(tok) >= 5 and tok.isalpha() else None
+        if len(tok) < 5 or tok.islower() or not tok.isalpha():
+            pieces = None
+        elif tok in memo:
+            pieces = memo[tok]
+        else:
+            pieces = memo[tok] = _glued_pieces(tok, vocabulary)
         if not pieces:
             out_t.append(tok)
             out_s.append(start)

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .candidates import FEATURES, KINDS, MODEL_FILE, features, load_keeper
+from .candidates import FEATURES, KINDS, MODEL_FILE, article_index, features, load_keeper
 from .extract import find_candidates, find_headline_candidates
 from .features import MODELS, word_table
 from .page_parser import parse_page
@@ -85,12 +85,13 @@ def examples(labels: Path = LABELS_FILE, shared: Path | None = None) -> list[Exa
                 seen_headlines.add(headline_id(t.headline))
                 groups.append([c for _, c in find_headline_candidates(t.headline)])
         for cands in groups:
+            index = article_index(cands)
             for c in cands:
                 hid = headline_id(c.text) if c.part == "trending" else None
                 k = (c.part, hid, c.kind, c.name)
                 if k not in truth:
                     continue
-                out.append(Example(article, c.kind, c.name, features(c, cands, words), truth[k] == c.kind))
+                out.append(Example(article, c.kind, c.name, features(c, index, words), truth[k] == c.kind))
     return out
 
 
