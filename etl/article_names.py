@@ -64,6 +64,9 @@ def person_resolver(hits: list[tuple[str, ActorHit]]):
 
     folded = [(f, [w.casefold() for w in f.split()]) for f in full]
     initials = _initials_of(full)
+    by_initial: dict[str, list[str]] = {}
+    for f in full:
+        by_initial.setdefault(key(f)[:1], []).append(f)
 
     def _resolve(name: str) -> str:
         if name in aliases:
@@ -78,8 +81,10 @@ def person_resolver(hits: list[tuple[str, ActorHit]]):
         for candidate, cw in folded:
             if candidate != name and len(cw) > len(low) and _contains(cw, low):
                 return candidate
+        # Abbreviations and variants open with the full name's first letter: only those are tried.
+        near = by_initial.get(key(name)[:1], ())
         # "Sri Sultan HB X" for "Sri Sultan Hamengku Buwono X", "Luhut B Pandjaitan".
-        for candidate, _ in folded:
+        for candidate in near:
             if candidate != name and abbreviates(name, candidate):
                 return candidate
         # "AHY" beside "Agus Harimurti Yudhoyono": the initials of one full name of the article.
@@ -87,7 +92,7 @@ def person_resolver(hits: list[tuple[str, ActorHit]]):
             return initials[name]
         # "R. Kelly" and "R Kelly"; "Thomas Lembong" and "Tom Lembong" beside "Thomas Trikasih
         # Lembong"; "Andreas Mikhael Sumual" beside "Andreas Mikael Sumual".
-        for candidate, _ in folded:
+        for candidate in near:
             if candidate != name and len(candidate) >= len(name) and _variant_of(name, candidate):
                 return candidate
         return name
@@ -217,7 +222,7 @@ def _legal_prefixes() -> frozenset[str]:
     return frozenset(p for p in _affixes()[0] if " " not in p)
 
 
-def _all_places(words: list[str], places: set[str]) -> bool:
+def _all_places(words: list[str], places: frozenset[str] | set[str]) -> bool:
     """The words are one or more listed places (`banjarmasin`, `kota yogyakarta`)."""
     i = 0
     while i < len(words):

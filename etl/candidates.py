@@ -127,63 +127,104 @@ def features(c: Candidate, article: ArticleIndex | Sequence[Candidate], words: M
     their `article_index`)."""
     words = word_table() if words is None else words
     index = article if isinstance(article, ArticleIndex) else article_index(article)
-    ws = c.name.split()
-    n = len(ws)
-    infos = [words.get(w.lower().strip(".,'’\"")) for w in ws]
-    known = [i for i in infos if i is not None]
-    hist = [i.history if i is not None else "unknown" for i in infos]
+    values = dict(_name_values(c.name, words))
+    values.update(zip(CONTEXT, _context_values(c, index)))
+    return [values[f] for f in FEATURES]
 
-    def share(label: str) -> float:
-        return sum(h == label for h in hist) / n if n else 0.0
 
-    likeness = [name_likeness(w) for w in c.name.replace("-", " ").split() if w.isalpha()]
-    kn = known_names().get(c.name)
-    named_well = kn is not None and kn[0] >= 3 and kn[0] >= 0.6 * kn[1]
+# The features that depend on where the name stands (in the article, then in the text right around
+# it); all others depend on the name alone.
+ARTICLE_CONTEXT = ("headline", "titled", "again", "inside_longer", "inside_person")
+TEXT_CONTEXT = ("title_before", "speech_verb", "place_cue", "list_item", "quoted")
+CONTEXT = ARTICLE_CONTEXT + TEXT_CONTEXT
+
+
+def _context_values(c: Candidate, index: ArticleIndex) -> tuple[float, ...]:
+    ws = tuple(c.name.split())
+    return (
+        float(c.headline),
+        float(c.titled),
+        float(index.counts.get((c.kind, c.name), 0) >= 2),
+        float(ws in index.inside.get(c.kind, frozenset())),
+        float(c.kind != "person" and ws in index.inside.get("person", frozenset())),
+    ) + _text_values(c)
+
+
+def _text_values(c: Candidate) -> tuple[float, ...]:
     before = c.text[max(0, c.start - 40) : c.start]
-    after = c.text[c.end : c.end + 40]
     before_words = before.split()
     prev_word = before_words[-1].strip(_PUNCT).lower() if before_words else ""
-    next_words = [w.strip(_PUNCT).lower() for w in after.split()[:2]]
-    same = index.counts.get((c.kind, c.name), 0) >= 2
-    longer = tuple(ws) in index.inside.get(c.kind, frozenset())
-    person_holds = c.kind != "person" and tuple(ws) in index.inside.get("person", frozenset())
-    quotes = before.count('"') + before.count("“") - before.count("”")
-    values = {
+    next_words = [w.strip(_PUNCT).lower() for w in c.text[c.end : c.end + 40].split()[:2]]
+    quotes = before.count('"') + before.count("\u201c") - before.count("\u201d")
+    speech = _speech_verbs()
+    return (
+        float(_title_before(before_words)),
+        float(prev_word in speech or any(w in speech for w in next_words)),
+        float(prev_word in _CUE_BEFORE),
+        float(bool(_NUMBERED.search(before)) or before.endswith("\n") or c.start == 0 and c.part == "body"),
+        float(quotes % 2 == 1),
+    )
+
+
+# What a name's own words say does not depend on where it stands: kept per name and per word table
+# (most names recur across articles; this halves the stage's time).
+_NAME_MEMO: dict[int, dict[str, dict[str, float]]] = {}
+
+
+def clear_name_memo() -> None:
+    """Forget the names' evidence (after the corpus's name lists changed)."""
+    _NAME_MEMO.clear()
+    load_keeper.cache_clear()
+
+
+def _name_values(name: str, words: Mapping[str, WordInfo]) -> dict[str, float]:
+    memo = _NAME_MEMO.setdefault(id(words), {})
+    got = memo.get(name)
+    if got is not None:
+        return got
+    if len(memo) > 200_000:
+        memo.clear()
+    ws = name.split()
+    n = len(ws)
+    infos = [words.get(w.lower().strip(".,'\u2019\"")) for w in ws]
+    known = [i for i in infos if i is not None]
+    hist: dict[str, int] = {}
+    for i in infos:
+        h = i.history if i is not None else "unknown"
+        hist[h] = hist.get(h, 0) + 1
+
+    def share(*labels: str) -> float:
+        return sum(hist.get(h, 0) for h in labels) / n if n else 0.0
+
+    likeness = [name_likeness(w) for w in name.replace("-", " ").split() if w.isalpha()]
+    kn = known_names().get(name)
+    named_well = kn is not None and kn[0] >= 3 and kn[0] >= 0.6 * kn[1]
+    got = memo[name] = {
         "bias": 1.0,
-        "headline": float(c.headline),
         "words_1": float(n == 1), "words_2": float(n == 2), "words_3": float(n == 3), "words_4plus": float(n >= 4),
-        "all_caps": float(c.name.isupper()),
-        "digit": float(any(ch.isdigit() for ch in c.name)),
-        "hyphen": float("-" in c.name),
-        "titled": float(c.titled),
-        "title_before": float(_title_before(before_words)),
+        "all_caps": float(name.isupper()),
+        "digit": float(any(ch.isdigit() for ch in name)),
+        "hyphen": float("-" in name),
         "name_connector": float(any(w.lower() in _CONNECTORS or _ARABIC.match(w) for w in ws[1:])),
         "share_per": share("PER"), "share_org": share("ORG"), "share_loc": share("LOC"), "share_o": share("O"),
-        "share_mix": share("mix"), "share_unknown": share("unknown") + share("-"),
+        "share_mix": share("mix"), "share_unknown": share("unknown", "-"),
         "lower_word": float(any(0 <= i.cap_pct < 50 for i in known)),
         "dictionary_word": float(any(i.word_class != "-" for i in known)),
         "first_name_known": float(ws[0] in known_first_words()) if ws else 0.0,
         "known_person": float(named_well),
         "known_person_rare": float(kn is not None and not named_well),
-        "person_initials": float(c.name in person_initials()),
-        "listed_org": float(_listed_org(c.name)),
-        "listed_place": float(c.name in place_countries()),
-        "again": float(same),
-        "inside_longer": float(longer),
-        "inside_person": float(person_holds),
-        "speech_verb": float(prev_word in _speech_verbs() or any(w in _speech_verbs() for w in next_words)),
-        "place_cue": float(prev_word in _CUE_BEFORE),
-        "list_item": float(bool(_NUMBERED.search(before)) or before.endswith("\n") or c.start == 0 and c.part == "body"),
-        "quoted": float(quotes % 2 == 1),
-        "log_chars": math.log(1 + len(c.name)) / 3,
-        "acronym_not_org": float(n == 1 and c.name.isupper() and bool(infos[0]) and infos[0].history not in ("ORG",)),
+        "person_initials": float(name in person_initials()),
+        "listed_org": float(_listed_org(name)),
+        "listed_place": float(name in place_countries()),
+        "log_chars": math.log(1 + len(name)) / 3,
+        "acronym_not_org": float(n == 1 and name.isupper() and infos[0] is not None and infos[0].history != "ORG"),
         "generic_unit": float(_generic_unit(ws, infos)),
         "model_code": float(any(_MODEL.fullmatch(w) for w in ws)),
-        "listed_then_more": float(n > 1 and _listed_org(ws[0]) and not _listed_org(c.name)),
+        "listed_then_more": float(n > 1 and _listed_org(ws[0]) and not _listed_org(name)),
         "name_likeness": sum(likeness) / len(likeness) if likeness else 0.0,
         "name_likeness_min": min(likeness) if likeness else 0.0,
     }
-    return [values[f] for f in FEATURES]
+    return got
 
 
 def _title_before(before_words: list[str]) -> bool:
@@ -215,6 +256,15 @@ class Keeper:
     def __init__(self, weights: Mapping[str, Sequence[float]], threshold: Mapping[str, float]) -> None:
         self.weights = {k: list(v) for k, v in weights.items()}
         self.threshold = dict(threshold)
+        # keep_candidates: features of the article, then features of the text around the name (and
+        # how far those can move the score: 0/1 values, so the sums of negative and positive weights).
+        self._article_at = [FEATURES.index(f) for f in ARTICLE_CONTEXT]
+        self._text_at = [FEATURES.index(f) for f in TEXT_CONTEXT]
+        self._text_range = {k: (sum(min(0.0, w[i]) for i in self._text_at), sum(max(0.0, w[i]) for i in self._text_at))
+                            for k, w in self.weights.items()}
+        self._logit = {k: math.log(t / (1 - t)) if 0 < t < 1 else (-math.inf if t <= 0 else math.inf)
+                       for k, t in self.threshold.items()}
+        self._name_z: dict[tuple[int, str, str], float] = {}
 
     def probability(self, kind: str, x: Sequence[float]) -> float:
         w = self.weights.get(kind)
@@ -225,6 +275,40 @@ class Keeper:
 
     def keep(self, kind: str, x: Sequence[float]) -> bool:
         return self.probability(kind, x) >= self.threshold.get(kind, 0.0)
+
+    def keep_candidates(self, cands: Sequence[Candidate], words: Mapping[str, WordInfo] | None = None) -> list[bool]:
+        """`keep(c.kind, features(c, cands))` for each of an article's candidates, without building
+        the feature rows: a name's own part of the score is computed once per kind and name, and the
+        features read from the text around a name only where they can change the decision."""
+        words = word_table() if words is None else words
+        index = article_index(cands)
+        out = []
+        for c in cands:
+            w = self.weights.get(c.kind)
+            if w is None:
+                out.append(True)
+                continue
+            key = (id(words), c.kind, c.name)
+            z = self._name_z.get(key)
+            if z is None:
+                if len(self._name_z) > 200_000:
+                    self._name_z.clear()
+                named = _name_values(c.name, words)
+                z = self._name_z[key] = sum(w[i] * named[f] for i, f in enumerate(FEATURES) if f not in CONTEXT)
+            ws = tuple(c.name.split())
+            z += sum(w[i] * x for i, x in zip(self._article_at, (
+                float(c.headline), float(c.titled), float(index.counts.get((c.kind, c.name), 0) >= 2),
+                float(ws in index.inside.get(c.kind, frozenset())),
+                float(c.kind != "person" and ws in index.inside.get("person", frozenset())))))
+            cut = self._logit.get(c.kind, -math.inf)
+            low, high = self._text_range[c.kind]
+            if z + low >= cut or z + high < cut:
+                out.append(z + low >= cut)
+                continue
+            z += sum(w[i] * x for i, x in zip(self._text_at, _text_values(c)))
+            p = 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+            out.append(p >= self.threshold.get(c.kind, 0.0))
+        return out
 
     def keep_all(self, kinds: Sequence[str], rows: Sequence[Sequence[float]]) -> list[bool]:
         """`keep` for many candidates at once (one matrix product per kind)."""

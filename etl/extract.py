@@ -11,9 +11,8 @@ from typing import Sequence
 
 from .actors import ActorHit, find_actors
 from .article_names import org_resolver, person_aliases, person_resolver, place_resolver
-from .candidates import Candidate, article_index, features, load_keeper
+from .candidates import Candidate, load_keeper
 from .countries import find_countries
-from .features import word_table
 from .gazetteers import org_aliases, place_countries
 from .name_forms import is_short_form
 from .registry import blocked, key
@@ -127,6 +126,11 @@ def extract_article_within_limits(
 def clear_caches() -> None:
     """Forget extracted trending headlines (after the model or the lexicons changed)."""
     _trending_mentions.cache_clear()
+    from .candidates import clear_name_memo
+    from .tokens import clear_glue_memo
+
+    clear_name_memo()
+    clear_glue_memo()
 
 
 @lru_cache(maxsize=50_000)
@@ -212,9 +216,7 @@ def _kept(actor_hits: list[ActorFind]) -> list[ActorFind]:
     keeper = load_keeper()
     if keeper is None or not actor_hits:
         return actor_hits
-    cands = candidates_of(actor_hits)
-    words, index = word_table(), article_index(cands)
-    kept = keeper.keep_all([c.kind for c in cands], [features(c, index, words) for c in cands])
+    kept = keeper.keep_candidates(candidates_of(actor_hits))
     return [a for a, k in zip(actor_hits, kept) if k]
 
 

@@ -180,9 +180,13 @@ def without_known_names() -> Iterator[None]:
 
 
 def _clear_known() -> None:
+    from . import candidates, span_splits  # they read the names too; imported here, as they import this
+
     known_names.cache_clear()
     _known_automaton.cache_clear()
     known_first_words.cache_clear()
+    span_splits.person_initials.cache_clear()
+    candidates.clear_name_memo()
 
 
 @lru_cache(maxsize=1)

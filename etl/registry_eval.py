@@ -72,7 +72,7 @@ def score(db: Path, groups: Path, apart: Path, top: int = 100) -> RegistryScore:
         for g in gs:
             names = [n.lower() for n in g["names"]]
             rows = con.execute(_GROUP_SQL, [g["kind"], names]).fetchall()
-            total = con.execute(_TOTAL_SQL, [names]).fetchone()[0]
+            total = (con.execute(_TOTAL_SQL, [names]).fetchone() or (0,))[0]
             if not total:
                 out.per_group.append({"group": g["names"][0], "articles": 0})
                 continue

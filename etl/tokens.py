@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from itertools import accumulate
+from operator import itemgetter, sub
 from typing import Mapping, Protocol
 
 # Initials and title abbreviations keep their dot ("P.W.", "H.", "Dr."), so that a lone "." token
@@ -21,8 +22,11 @@ _GLUED_SENTENCE = re.compile(r"(?<=[a-z0-9)]{2})\.(?=[A-Z][a-z])")
 
 
 class KnownWord(Protocol):
-    count: int
-    cap_pct: int  # share of its non-initial occurrences written with a capital; -1 when unknown
+    @property
+    def count(self) -> int: ...
+
+    @property
+    def cap_pct(self) -> int: ...  # share of its non-initial occurrences written with a capital; -1 when unknown
 
 
 def tokenize(text: str, vocabulary: Mapping[str, KnownWord] | None = None) -> tuple[list[str], list[int], list[int]]:
@@ -39,9 +43,9 @@ def _tokenize(text: str) -> tuple[list[str], list[int], list[int]]:
     # One findall of (space before, token) pairs: offsets are running sums of their lengths, which
     # is cheaper than a match object per token.
     pairs = _SPACED_TOKEN.findall(text)
-    toks = [t for _, t in pairs]
-    ends = list(accumulate(len(sp) + len(t) for sp, t in pairs))
-    starts = [e - len(t) for e, t in zip(ends, toks)]
+    toks = list(map(itemgetter(1), pairs))
+    ends = list(accumulate(map(len, map("".join, pairs))))  # builtins only: no Python frame per token
+    starts = list(map(sub, ends, map(len, toks)))
     if not _GLUED_SENTENCE.search(text):
         return toks, starts, ends
     # Rare: "Danantara.Peluang" glued by a scraper is split into word, dot, word.
@@ -97,6 +101,7 @@ GLUE_SUFFIX_CHARS = 4
 GLUE_SUFFIX_COUNT = 100
 GLUE_SUFFIX_MAX_CAP = 10
 _GLUE_MEMO: dict[int, dict[str, list[str] | None]] = {}
+_UNSEEN: list[str] = []  # a marker no answer is (answers are None or lists of two words or more)
 _GLUE_SHORT = frozenset({"dan", "yang"})  # the joining words scrapers glue most; never "di" or "ke" (Setiadi)
 _CASE_CHANGE = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 
@@ -113,16 +118,20 @@ def split_glued(tokens: list[str], starts: list[int], ends: list[int], vocabular
     memo = _GLUE_MEMO.setdefault(id(vocabulary), {})
     if len(memo) > 200_000:
         memo.clear()
+    # One dict lookup per token; a word met for the first time is decided once (a lower-case, short
+    # or non-alphabetic word is never split).
+    found = [memo.get(tok, _UNSEEN) for tok in tokens]
+    if _UNSEEN in found:
+        for i, tok in enumerate(tokens):
+            if found[i] is _UNSEEN:
+                found[i] = memo[tok] = (None if len(tok) < 5 or tok.islower() or not tok.isalpha()
+                                        else _glued_pieces(tok, vocabulary))
+    if not any(found):
+        return tokens, starts, ends
     out_t: list[str] = []
     out_s: list[int] = []
     out_e: list[int] = []
-    for tok, start, end in zip(tokens, starts, ends):
-        if len(tok) < 5 or tok.islower() or not tok.isalpha():
-            pieces = None
-        elif tok in memo:
-            pieces = memo[tok]
-        else:
-            pieces = memo[tok] = _glued_pieces(tok, vocabulary)
+    for tok, start, end, pieces in zip(tokens, starts, ends, found):
         if not pieces:
             out_t.append(tok)
             out_s.append(start)
@@ -135,6 +144,11 @@ def split_glued(tokens: list[str], starts: list[int], ends: list[int], vocabular
             out_e.append(pos + len(piece))
             pos += len(piece)
     return out_t, out_s, out_e
+
+
+def clear_glue_memo() -> None:
+    """Forget the words already split or kept whole (after the vocabulary changed)."""
+    _GLUE_MEMO.clear()
 
 
 def _name_word(word: str, vocabulary: Mapping[str, KnownWord]) -> bool:
