@@ -22,16 +22,26 @@ def person_aliases() -> dict[str, str]:
     return {r["alias"]: r["name"] for r in lexicons.rows("person_aliases.csv")}
 
 
+@lru_cache(maxsize=1)
+def _aliases_by_name() -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for alias, name in person_aliases().items():
+        out.setdefault(name, []).append(alias)
+    return out
+
+
 _NICKNAME = re.compile(
     r"([A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,3})\s*,?\s+(?:yang\s+)?(?:akrab|biasa|karib|kerap|sering|lebih)\s+"
     r"(?:di)?(?:sapa|panggil|sebut|kenal)(?:an)?\s+(?:dengan\s+)?(?:nama\s+)?[\"“']?([A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?)"
 )
 
 
+_NICKNAME_CUE = re.compile(r"(?:akrab|biasa|karib|kerap|sering|lebih)\s+(?:di)?(?:sapa|panggil|sebut|kenal)")
+
+
 def person_resolver(hits: list[tuple[str, ActorHit]]):
     """One name per person in an article: short forms (`Wang`, `Nasser Al-Raisi`) and nicknames
     (`Zulhas`, `... akrab disapa Rerie`) become the fullest name the article uses."""
-    listed = person_aliases()
     names = [h.name for _, h in hits]
     first_seen: dict[str, int] = {}
     for i, n in enumerate(names):
@@ -44,10 +54,13 @@ def person_resolver(hits: list[tuple[str, ActorHit]]):
         for w in dict.fromkeys(candidate.split()):
             by_word.setdefault(w, []).append(candidate)
     aliases: dict[str, str] = {}
-    for alias, name in listed.items():
-        if name in full:
-            aliases[alias] = name
+    by_name = _aliases_by_name()
+    for name in full:
+        for alias in by_name.get(name, ()):
+            aliases.setdefault(alias, name)
     for text in dict.fromkeys(text for text, _ in hits):
+        if not _NICKNAME_CUE.search(text):
+            continue  # the cue alone is a quick scan; the whole pattern tries every capital
         for m in _NICKNAME.finditer(text):
             # "Lestari, yang akrab disapa Rerie": the nickname is another name of the person.
             person, nickname = m.group(1), m.group(2)
@@ -187,15 +200,14 @@ def _inside_longer(hits: list[ActorHit], joined: dict[str, str]) -> None:
     names = list(dict.fromkeys(joined.get(h.name, h.name) for h in hits))
     places = _place_keys()
     heads = _org_heads() - _legal_prefixes()  # "PT KAI Daop 6" is the company's unit, not a unit's head
-    for short in names:
-        sw = key(short).split()
-        if long_and_acronym(short) or not sw:
+    # Each name's words once; names written as `Long Form (ACR)` are neither side.
+    plain = [(n, key(n).split()) for n in names if not long_and_acronym(n)]
+    hit_names = list(dict.fromkeys(h.name for h in hits))
+    for short, sw in plain:
+        if not sw:
             continue
-        for long_name in names:
-            if long_name == short or long_and_acronym(long_name):
-                continue
-            lw = key(long_name).split()
-            if len(lw) <= len(sw):
+        for long_name, lw in plain:
+            if len(lw) <= len(sw) or long_name == short:
                 continue
             if lw[: len(sw)] == sw and _all_places(lw[len(sw) :], places):
                 joined[short] = long_name
@@ -203,9 +215,10 @@ def _inside_longer(hits: list[ActorHit], joined: dict[str, str]) -> None:
             if len(sw) >= 2 and lw[-len(sw) :] == sw and lw[0] not in heads:
                 joined[short] = long_name
                 break
-        for h in hits:
-            if joined.get(h.name) == short and short in joined:
-                joined[h.name] = joined[short]
+        if short in joined:
+            for name in hit_names:
+                if joined.get(name) == short:
+                    joined[name] = joined[short]
 
 
 @lru_cache(maxsize=1)

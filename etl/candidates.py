@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Mapping, Sequence
+from typing import Mapping, NamedTuple, Sequence
 
 from . import lexicons
 from .features import MODELS, WordInfo, word_table
@@ -28,7 +28,7 @@ from .gazetteers import (
     _org_heads,
     _title_words,
     _titles,
-    find_orgs_listed,
+    is_listed_org,
     known_first_words,
     known_names,
     org_aliases,
@@ -76,8 +76,7 @@ FEATURES = (
 )
 
 
-@dataclass(frozen=True)
-class Candidate:
+class Candidate(NamedTuple):  # a tuple: an article has dozens and a load millions
     kind: str        # person | organization | place
     name: str
     part: str        # title | caption | body | trending
@@ -110,11 +109,14 @@ class ArticleIndex:
 
 def article_index(article: Sequence[Candidate]) -> ArticleIndex:
     counts: dict[tuple[str, str], int] = {}
-    inside: dict[str, set[tuple[str, ...]]] = {}
     for o in article:
         counts[(o.kind, o.name)] = counts.get((o.kind, o.name), 0) + 1
-        ws = tuple(o.name.split())
-        runs = inside.setdefault(o.kind, set())
+    inside: dict[str, set[tuple[str, ...]]] = {}
+    for kind, name in counts:  # each name once, however often the article writes it
+        ws = tuple(name.split())
+        if len(ws) < 2:
+            continue
+        runs = inside.setdefault(kind, set())
         for i in range(len(ws)):
             for j in range(i + 1, len(ws) + 1):
                 if j - i < len(ws):
@@ -166,9 +168,10 @@ def _text_values(c: Candidate) -> tuple[float, ...]:
     )
 
 
-# What a name's own words say does not depend on where it stands: kept per name and per word table
-# (most names recur across articles; this halves the stage's time).
+# What a name's own words say does not depend on where it stands: the last names' evidence is kept
+# per word table (the keeper keeps only each name's score, a float, for longer).
 _NAME_MEMO: dict[int, dict[str, dict[str, float]]] = {}
+_NAME_MEMO_SIZE = 2_000
 
 
 def clear_name_memo() -> None:
@@ -182,7 +185,7 @@ def _name_values(name: str, words: Mapping[str, WordInfo]) -> dict[str, float]:
     got = memo.get(name)
     if got is not None:
         return got
-    if len(memo) > 200_000:
+    if len(memo) > _NAME_MEMO_SIZE:
         memo.clear()
     ws = name.split()
     n = len(ws)
@@ -247,7 +250,7 @@ def _generic_unit(ws: list[str], infos: list) -> bool:
 
 
 def _listed_org(name: str) -> bool:
-    return name in org_aliases() or any(a == 0 and b == len(name) for _, a, b in find_orgs_listed(name))
+    return name in org_aliases() or is_listed_org(name)
 
 
 class Keeper:
@@ -282,33 +285,46 @@ class Keeper:
         features read from the text around a name only where they can change the decision."""
         words = word_table() if words is None else words
         index = article_index(cands)
+        # The score up to the text around the name is the same for every mention of a name with the
+        # same headline and title flags: computed once per article for each.
+        base: dict[tuple[str, str, bool, bool], float | None] = {}
         out = []
         for c in cands:
-            w = self.weights.get(c.kind)
-            if w is None:
-                out.append(True)
-                continue
-            key = (id(words), c.kind, c.name)
-            z = self._name_z.get(key)
+            group = (c.kind, c.name, c.headline, c.titled)
+            z = base.get(group, math.nan)
+            if z is not None and z != z:  # not met yet in this article
+                z = base[group] = self._article_score(c, index, words)
             if z is None:
-                if len(self._name_z) > 200_000:
-                    self._name_z.clear()
-                named = _name_values(c.name, words)
-                z = self._name_z[key] = sum(w[i] * named[f] for i, f in enumerate(FEATURES) if f not in CONTEXT)
-            ws = tuple(c.name.split())
-            z += sum(w[i] * x for i, x in zip(self._article_at, (
-                float(c.headline), float(c.titled), float(index.counts.get((c.kind, c.name), 0) >= 2),
-                float(ws in index.inside.get(c.kind, frozenset())),
-                float(c.kind != "person" and ws in index.inside.get("person", frozenset())))))
+                out.append(True)  # no model for this kind
+                continue
             cut = self._logit.get(c.kind, -math.inf)
             low, high = self._text_range[c.kind]
             if z + low >= cut or z + high < cut:
                 out.append(z + low >= cut)
                 continue
+            w = self.weights[c.kind]
             z += sum(w[i] * x for i, x in zip(self._text_at, _text_values(c)))
             p = 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
             out.append(p >= self.threshold.get(c.kind, 0.0))
         return out
+
+    def _article_score(self, c: Candidate, index: ArticleIndex, words: Mapping[str, WordInfo]) -> float | None:
+        """The score of a candidate's name and article features, without the text around it."""
+        w = self.weights.get(c.kind)
+        if w is None:
+            return None
+        key = (id(words), c.kind, c.name)
+        z = self._name_z.get(key)
+        if z is None:
+            if len(self._name_z) > 200_000:
+                self._name_z.clear()
+            named = _name_values(c.name, words)
+            z = self._name_z[key] = sum(w[i] * named[f] for i, f in enumerate(FEATURES) if f not in CONTEXT)
+        ws = tuple(c.name.split())
+        return z + sum(w[i] * x for i, x in zip(self._article_at, (
+            float(c.headline), float(c.titled), float(index.counts.get((c.kind, c.name), 0) >= 2),
+            float(ws in index.inside.get(c.kind, frozenset())),
+            float(c.kind != "person" and ws in index.inside.get("person", frozenset())))))
 
     def keep_all(self, kinds: Sequence[str], rows: Sequence[Sequence[float]]) -> list[bool]:
         """`keep` for many candidates at once (one matrix product per kind)."""

@@ -130,6 +130,12 @@ def find_orgs_listed(text: str) -> tuple[tuple[str, int, int], ...]:
     return tuple((canonical, start, end) for start, end, canonical in _whole_word_matches(_org_automaton(), text))
 
 
+@lru_cache(maxsize=50_000)  # names recur across spans and articles
+def is_listed_org(name: str) -> bool:
+    """The whole of `name` is a listed organisation's form (organizations.csv)."""
+    return any(a == 0 and b == len(name) for a, b, _ in _whole_word_matches(_org_automaton(), name))
+
+
 @lru_cache(maxsize=1)
 def _platforms() -> frozenset[str]:
     return frozenset(lexicons.lines("platforms.txt"))

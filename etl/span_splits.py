@@ -30,7 +30,7 @@ import re
 from functools import lru_cache
 
 from . import lexicons
-from .gazetteers import _org_heads, _titles, find_orgs_listed, known_names, org_aliases, place_countries
+from .gazetteers import _org_heads, _titles, is_listed_org, known_names, org_aliases, place_countries
 from .name_forms import key
 from .name_likeness import name_likeness
 from .span_rules import Doc
@@ -164,16 +164,17 @@ def unit_with_place(doc: Doc, spans: list[Span]) -> list[Span]:
 def relabel(doc: Doc, spans: list[Span]) -> list[Span]:
     """The kind of a span from corpus evidence and the article's subject (see the module's notes)."""
     out = []
+    event_tails = lexicons.word_set("event_tails.txt")
     for s in spans:
         name = doc.text[s.start : s.end]
-        if s.label == "ORG" and s.last > s.first and doc.tokens[s.last].lower() in lexicons.word_set("event_tails.txt") \
+        if s.label == "ORG" and s.last > s.first and doc.tokens[s.last].lower() in event_tails \
                 and not _listed_org(name):
             continue  # "Zurich Entrepreneurship Program", "Indo Defence Expo": an event or programme
         if " " not in name and s.label != "ORG" and _org_shape(name):
             out.append(Span("ORG", s.first, s.last, s.start, s.end))  # "Kemenhan", "Kemlu": a ministry
             continue
-        if s.label in ("LOC", "ORG") and s.last > s.first and _org_after_words(doc, s):
-            k = _org_after_words(doc, s)
+        k = _org_after_words(doc, s) if s.label in ("LOC", "ORG") and s.last > s.first else 0
+        if k:
             out.append(Span("ORG", k, s.last, doc.starts[k], s.end))  # "Town Hall Danantara": the body, not the event
             continue
         if " " not in name and s.label in ("ORG", "LOC"):
@@ -220,6 +221,7 @@ def _org_patterns() -> tuple[re.Pattern[str], ...]:
     return tuple(re.compile(p) for p in lexicons.lines("org_patterns.txt"))
 
 
+@lru_cache(maxsize=50_000)
 def _org_shape(word: str) -> bool:
     return any(p.match(word) for p in _org_patterns())
 
@@ -238,7 +240,7 @@ def _org_after_words(doc: Doc, s: Span) -> int:
 
 
 def _listed_org(name: str) -> bool:
-    return any(a == 0 and b == len(name) for _, a, b in find_orgs_listed(name))
+    return is_listed_org(name)
 
 
 def _usually_a_person(word: str) -> bool:

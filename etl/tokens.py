@@ -100,8 +100,7 @@ GLUE_KNOWN = 5
 GLUE_SUFFIX_CHARS = 4
 GLUE_SUFFIX_COUNT = 100
 GLUE_SUFFIX_MAX_CAP = 10
-_GLUE_MEMO: dict[int, dict[str, list[str] | None]] = {}
-_UNSEEN: list[str] = []  # a marker no answer is (answers are None or lists of two words or more)
+_GLUE_MEMO: dict[int, dict[str, list[str] | tuple[()]]] = {}
 _GLUE_SHORT = frozenset({"dan", "yang"})  # the joining words scrapers glue most; never "di" or "ke" (Setiadi)
 _CASE_CHANGE = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 
@@ -118,14 +117,14 @@ def split_glued(tokens: list[str], starts: list[int], ends: list[int], vocabular
     memo = _GLUE_MEMO.setdefault(id(vocabulary), {})
     if len(memo) > 200_000:
         memo.clear()
-    # One dict lookup per token; a word met for the first time is decided once (a lower-case, short
-    # or non-alphabetic word is never split).
-    found = [memo.get(tok, _UNSEEN) for tok in tokens]
-    if _UNSEEN in found:
+    # One dict lookup per token, in C; a word met for the first time is decided once (a lower-case,
+    # short or non-alphabetic word is never split; "never" is kept as an empty tuple).
+    found: list = list(map(memo.get, tokens))
+    if None in found:
         for i, tok in enumerate(tokens):
-            if found[i] is _UNSEEN:
-                found[i] = memo[tok] = (None if len(tok) < 5 or tok.islower() or not tok.isalpha()
-                                        else _glued_pieces(tok, vocabulary))
+            if found[i] is None:
+                found[i] = memo[tok] = (() if len(tok) < 5 or tok.islower() or not tok.isalpha()
+                                        else _glued_pieces(tok, vocabulary) or ())
     if not any(found):
         return tokens, starts, ends
     out_t: list[str] = []
