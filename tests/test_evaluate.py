@@ -71,3 +71,41 @@ def test_runs_on_the_public_sets():
     r = evaluate_ner(NER / "nerui" / "test.01.tsv").as_dict()
     assert r["sentences"] > 400 and r["micro"]["gold"] > 900
     assert r["micro_PER_ORG"]["f1"] > 50  # rules alone; docs/quality.md has the current figures
+
+
+def test_registry_scores_a_warehouse_from_the_command_line(tmp_path):
+    """`python -m etl.evaluate registry GROUPS APART --db FILE` on a small warehouse: a group whose
+    names are one entity is whole, one whose second name is another kind is not, and an apart pair
+    of two entities is not merged."""
+    from etl.load import load_paths
+
+    db = tmp_path / "w.duckdb"
+    load_paths([ROOT / "tests" / "fixtures" / "pages"], db=db, progress=False)
+    groups, apart = tmp_path / "groups.jsonl", tmp_path / "apart.jsonl"
+    groups.write_text(
+        json.dumps({"kind": "person", "names": ["Wang Xiaohong"]}) + "\n"
+        + json.dumps({"kind": "organization", "names": ["PSS Sleman", "Sleman"]}) + "\n"
+        + json.dumps({"kind": "person", "names": ["Nobody Anywhere"]}) + "\n", encoding="utf-8")
+    apart.write_text(json.dumps({"a": "Prabowo Subianto", "b": "Listyo Sigit Prabowo"}) + "\n", encoding="utf-8")
+    out = subprocess.run([sys.executable, "-m", "etl.evaluate", "registry", str(groups), str(apart), "--db", str(db), "--json"],
+                         cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    r = json.loads(out)["registry"]
+    assert (r["groups_total"], r["groups_found"], r["apart_total"], r["apart_merged"]) == (3, 2, 1, 0)
+    cohesion = {g["group"]: g.get("cohesion") for g in r["per_group"]}
+    assert cohesion["Wang Xiaohong"] == 1.0
+    assert cohesion["PSS Sleman"] < 0.95  # Sleman is a place in the other articles: it counts against the group
+    assert r["whole"] == 1
+
+
+@pytest.mark.skipif(not (SHARED / "corpus" / "pages").is_dir(), reason="../shared/corpus is not beside this checkout")
+def test_the_projects_own_sets_are_written_out_in_gold_devs_layout(tmp_path):
+    from etl import eval_sets
+
+    assert eval_sets.names() == ["own-a", "own-b"]
+    for name in eval_sets.names():
+        target = eval_sets.materialize(name, SHARED, tmp_path / name)
+        ids = [json.loads(line)["id"] for line in (target / "gold.jsonl").read_text(encoding="utf-8").splitlines() if line.strip()]
+        assert ids and len(ids) == len(set(ids))
+        for i in ids:
+            text = (target / "articles" / f"{i}.txt").read_text(encoding="utf-8")
+            assert len(text.splitlines()) >= 2 and json.loads((target / "articles" / f"{i}.meta.json").read_text())["url"]
