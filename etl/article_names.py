@@ -256,12 +256,13 @@ def _same_core(hits: list[ActorHit], joined: dict[str, str]) -> None:
     for n in names:
         la = long_and_acronym(n)
         base = (la or (n, ""))[0]
-        cores = {org_core(base)}
+        # An ordered set: the groups are joined in this order, and a set's order follows the hash seed.
+        cores = {org_core(base): None}
         if la:
-            cores.add(org_core(la[1]))  # "... Nusantara (Danantara)" is also "Danantara"
+            cores[org_core(la[1])] = None  # "... Nusantara (Danantara)" is also "Danantara"
         rest = without_country(base)
         if rest and (any(key(o) == key(rest) for o in names) or key(rest) in acronyms):
-            cores.add(org_core(rest))  # "Danantara Indonesia" beside "Danantara"
+            cores[org_core(rest)] = None  # "Danantara Indonesia" beside "Danantara"
         for c in cores:
             by_core.setdefault(c, []).append(n)
     for group in by_core.values():
