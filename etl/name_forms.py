@@ -32,9 +32,17 @@ def key(name: str) -> str:
 
 
 def long_and_acronym(name: str) -> tuple[str, str] | None:
-    """`Badan Gizi Nasional (BGN)` -> (`Badan Gizi Nasional`, `BGN`)."""
+    """`Badan Gizi Nasional (BGN)` -> (`Badan Gizi Nasional`, `BGN`). A legal form in brackets is no
+    acronym (`PT Pertamina (Persero)`: every state company would share it)."""
     m = _LONG_ACR.match(name)
-    return (m.group(1).strip(), m.group(2).strip()) if m else None
+    if not m or key(m.group(2)) in _legal_suffixes():
+        return None
+    return m.group(1).strip(), m.group(2).strip()
+
+
+@lru_cache(maxsize=1)
+def _legal_suffixes() -> frozenset[str]:
+    return frozenset(key(s) for s in _affixes()[1])
 
 
 # Indonesian spelling before 1972 (EYD) and Dutch-era names: dj -> j, tj -> c, oe -> u, ch -> kh.
@@ -150,6 +158,9 @@ def without_country(name: str) -> str | None:
 # Abbreviations
 
 
+ROMAN = re.compile(r"[IVX]+")
+
+
 def abbreviates(short_name: str, long_name: str) -> bool:
     """Is `short_name` the long name with some words shortened, none added or left out? A word may be
     kept, cut to its start (`Man` for `Manchester`, `B` for `Binsar`, `Muh.` for `Muhammad`), or be
@@ -177,7 +188,11 @@ def abbreviates(short_name: str, long_name: str) -> bool:
         target = lw[j].casefold()
         if s == target and go(i + 1, j + 1, shortened):
             return True
-        cut = len(s) == 1 and sw[i][:1].isupper() or len(s) >= 3 and not sw[i].rstrip(".").isupper()
+        cut = (len(s) == 1 and sw[i][:1].isupper() or len(s) >= 3 and not sw[i].rstrip(".").isupper()) \
+            and not ROMAN.fullmatch(lw[j]) \
+            and not (i == len(sw) - 1 and ROMAN.fullmatch(sw[i]))
+        # A number of a line ends a name: "Angkasa Pura I" shortens neither "Angkasa Pura II" nor
+        # "Angkasa Pura Indonesia".
         if s and s != target and target.startswith(s) and cut and go(i + 1, j + 1, True):
             return True  # an acronym is never a cut word: `DPR` does not shorten `DPRD`
         # initials: "HB" = "Hamengku Buwono" (two words or more)
@@ -209,6 +224,30 @@ def is_short_form(short: str, long_form: str) -> bool:
         else:
             return True
     return False
+
+
+_CONNECTORS = frozenset("dan & of and the untuk di ke dari serta atau pada".split())
+
+
+def is_initials_of(short: str, long_form: str) -> bool:
+    """Is `short` made of the starts of `long_form`'s words, every word giving one letter or more, in
+    order (joining words may give none)? `BTN` of `Bank Tabungan Negara`, `BMKG` of `Badan
+    Meteorologi, Klimatologi, dan Geofisika`, `ANTAM` of `Aneka Tambang`; not `BRI` of `Bank Mandiri`."""
+    s = "".join(c for c in short.lower() if c.isalnum())
+    ws = [w for w in key(long_form).split() if w]
+    if not s or not ws:
+        return False
+
+    @lru_cache(maxsize=None)
+    def go(i: int, j: int) -> bool:
+        if j == len(ws):
+            return i == len(s)
+        w = ws[j]
+        if w in _CONNECTORS and go(i, j + 1):
+            return True
+        return any(s[i : i + n] == w[:n] and go(i + n, j + 1) for n in range(1, min(len(w), len(s) - i) + 1))
+
+    return go(0, 0)
 
 
 def is_word_of(short: str, long_form: str) -> bool:

@@ -29,7 +29,9 @@ from typing import Iterable
 
 from . import lexicons
 from .name_forms import (
+    ROMAN,
     abbreviates,
+    is_initials_of,
     is_short_form,
     is_word_of,
     key,
@@ -107,6 +109,8 @@ class _Groups:
         # Per group, the keys of its names that some split names: checked when two groups join.
         self._split_keys = {k for pair in forbidden for k in pair}
         self.split_names: dict[str, set[str]] = {}
+        # Per group, the listed organisation (organizations.csv canonical) it holds, if any.
+        self.listed: dict[str, str] = {}
         for n in names:
             if key(n.name) in self._split_keys:
                 self.split_names[n.name] = {key(n.name)}
@@ -127,7 +131,8 @@ class _Groups:
         return root
 
     def union(self, target: str, name: str, reason: str) -> bool:
-        """`name` joins `target`'s group; False when a split forbids it or they are one already."""
+        """`name` joins `target`'s group; False when a split forbids it, when the two groups hold two
+        different listed organisations, or when they are one already."""
         if frozenset((key(target), key(name))) in self.forbidden:
             return False
         self.add(target)
@@ -138,9 +143,14 @@ class _Groups:
         a, b = self.split_names.get(rt, set()), self.split_names.get(rn, set())
         if any(frozenset((x, y)) in self.forbidden for x in a for y in b):
             return False  # a split between any two of their names keeps the groups apart
+        la, lb = self.listed.get(rt), self.listed.get(rn)
+        if la and lb and la != lb:
+            return False  # two organisations the lexicon lists apart (CNN, CNN Indonesia) stay apart
         self.parent[rn] = rt
         if b:
             self.split_names[rt] = a | b
+        if lb:
+            self.listed[rt] = lb
         self.reason.setdefault(name, reason)
         return True
 
@@ -229,13 +239,25 @@ def _persons(groups: _Groups, names: list[NameCount], preferred: dict[str, int])
     # "Prabowo Subianto Djojohadikusumo", "Presiden Prabowo Subianto" -> "Prabowo Subianto": a longer
     # variant joins the common name inside it when what it adds comes after the name or is a title or
     # an ordinary word ("Iriana Joko Widodo" is someone else).
+    # What follows a name's words in other names: "Kim Jong" goes on as "Kim Jong Un" and "Kim Jong
+    # Il", so a name that adds one of those words names one of two people, not "Kim Jong"'s actor.
+    next_words: dict[str, set[str]] = defaultdict(set)
+    for n in names:
+        ws = n.name.split()
+        if n.articles >= 2:
+            for k in range(2, len(ws)):
+                if not _not_a_name(ws[k]):
+                    next_words[" ".join(ws[:k])].add(ws[k].casefold())
     for n in names:
         ws = n.name.split()
         if len(ws) < 2:
             continue
         subs = [(i, j) for i in range(len(ws)) for j in range(i + 2, len(ws) + 1)
                 if (i, j) != (0, len(ws)) and " ".join(ws[i:j]) in articles
-                and all(_not_a_name(w) for w in ws[:i])]
+                and all(_not_a_name(w) for w in ws[:i])
+                # a regnal number makes another person ("Hamengku Buwono IX" is not HB X)
+                and not any(ROMAN.fullmatch(w) for w in ws[j:])
+                and (j == len(ws) or not next_words.get(" ".join(ws[i:j]), set()) - {ws[j].casefold()})]
         if subs:
             i, j = max(subs, key=lambda ij: (articles[" ".join(ws[ij[0]:ij[1]])], -ij[0]))
             best = " ".join(ws[i:j])
@@ -352,6 +374,8 @@ def _organizations(groups: _Groups, names: list[NameCount], preferred: dict[str,
     for form, canonical in _org_forms().items():
         groups.union(canonical, form, "organizations.csv")
         preferred[canonical] = 2
+    for canonical in sorted(set(_org_forms().values())):
+        groups.listed[groups.find(canonical)] = canonical
     # Which long form does each acronym stand for, article by article?
     defined: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for n in names:
@@ -414,10 +438,15 @@ def _written_together(groups: _Groups, names: list[NameCount], together: list[To
     long form joins it, when most of its articles with such a long form have that one. Not when the
     short form is a word of the long name (`DPR` in `Komisi III DPR` names a unit of it)."""
     counts = {n.name: n.articles for n in names}
+    listed = set(_org_forms()) | set(_org_forms().values())
     cands: dict[str, list[Together]] = defaultdict(list)
     for t in together:
-        if t.short in counts and t.long in counts and " " not in t.short and " " in t.long \
-                and not is_word_of(t.short, t.long) and is_short_form(t.short, t.long) and not long_and_acronym(t.long):
+        # A listed form has its organisation already (BRI is not Bank Mandiri, whatever articles
+        # write both); an acronym in capitals must be the long name's initials (`BTN` is no short
+        # form of `BPJS Ketenagakerjaan`), other short forms its letters in order (`Kemenhan`).
+        if t.short in counts and t.long in counts and " " not in t.short and " " in t.long and t.short not in listed \
+                and not is_word_of(t.short, t.long) and not long_and_acronym(t.long) \
+                and (is_initials_of(t.short, t.long) if t.short.isupper() else is_short_form(t.short, t.long)):
             cands[t.short].append(t)
     for short in sorted(cands, key=lambda s: (-counts[s], s)):
         rows = sorted(cands[short], key=lambda t: (-t.articles, t.long))

@@ -195,6 +195,45 @@ def test_short_forms_written_beside_their_long_form_join_it_but_a_unit_does_not(
     assert r[("organization", "DPR")].entity != r[("organization", "Komisi III DPR")].entity
 
 
+def test_names_that_differ_in_a_number_or_a_last_name_are_two_actors():
+    # Found auditing the corpus registry: a longer form joined the short name inside it even when
+    # the short name goes on with other words (Kim Jong Il joined Kim Jong, then Kim Jong Un), and a
+    # trailing numeral counted as a shortened word (Angkasa Pura I as Angkasa Pura Indonesia).
+    p = _people(("Kim Jong Un", 60), ("Kim Jong", 12), ("Kim Jong Il", 5), ("Kim Jong Nam", 3),
+                ("Sri Paduka Hamengku Buwana X", 30), ("Hamengku Buwana", 20), ("Hamengku Buwana IX", 4),
+                ("Prabowo Subianto", 900), ("Prabowo Subianto Djojohadikusumo", 6))
+    assert p[("person", "Kim Jong")].entity.name == "Kim Jong Un"
+    assert p[("person", "Kim Jong Il")].entity.name == "Kim Jong Il"
+    assert p[("person", "Kim Jong Nam")].entity.name == "Kim Jong Nam"
+    assert p[("person", "Hamengku Buwana IX")].entity.name == "Hamengku Buwana IX"
+    assert p[("person", "Prabowo Subianto Djojohadikusumo")].entity.name == "Prabowo Subianto"  # still joins
+    r = _orgs(("PT Angkasa Pura Indonesia", 30), ("PT Angkasa Pura I", 5), ("Angkasa Pura II", 20), ("PT Angkasa Pura II", 6))
+    assert len({r[("organization", n)].entity for n in ("PT Angkasa Pura Indonesia", "PT Angkasa Pura I", "Angkasa Pura II")}) == 3
+    assert r[("organization", "PT Angkasa Pura II")].entity.name == "Angkasa Pura II"
+
+
+def test_names_written_together_join_only_as_initials_and_never_across_listed_organisations():
+    # Articles about banks name several of them: BRI beside Bank Mandiri is two listed banks, and an
+    # acronym in capitals joins a long name only if it is made of that name's word starts.
+    r = _orgs(("Bank Mandiri", 200), ("BRI", 300), ("BTR", 10), ("BPJS Kesehatan", 50),
+              ("BPKN", 10), ("Badan Perlindungan Konsumen Nasional", 20), ("CNN", 40), ("CNN Indonesia", 90),
+              together=[Together("BRI", "Bank Mandiri", 50), Together("BTR", "BPJS Kesehatan", 8),
+                        Together("BPKN", "Badan Perlindungan Konsumen Nasional", 8)])
+    assert r[("organization", "BRI")].entity != r[("organization", "Bank Mandiri")].entity
+    assert r[("organization", "BTR")].entity != r[("organization", "BPJS Kesehatan")].entity
+    assert r[("organization", "BPKN")].entity == r[("organization", "Badan Perlindungan Konsumen Nasional")].entity
+    assert r[("organization", "CNN")].entity != r[("organization", "CNN Indonesia")].entity
+
+
+def test_a_legal_form_in_brackets_is_no_acronym():
+    from etl.name_forms import long_and_acronym
+
+    assert long_and_acronym("PT Pertamina (Persero)") is None
+    assert long_and_acronym("Badan Gizi Nasional (BGN)") == ("Badan Gizi Nasional", "BGN")
+    r = _orgs(("PT Pertamina (Persero)", 20), ("PT Pelindo (Persero)", 15), ("Pertamina", 300), ("Pelindo", 80))
+    assert r[("organization", "PT Pertamina (Persero)")].entity != r[("organization", "PT Pelindo (Persero)")].entity
+
+
 def test_a_first_word_used_alone_joins_the_dominant_organisation_and_the_country_suffix_goes():
     r = _orgs(("Inter Milano", 106), ("Inter", 61), ("Inter Miami", 18), ("Arema Malang", 10), ("Arema Jaya", 105),
               ("Arema", 30), ("Danantara", 160), ("Danantara Indonesia", 39), ("Bank Indonesia", 300), ("Bank", 5),
