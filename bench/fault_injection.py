@@ -1,6 +1,6 @@
 """Fault injection (issue 11): kill -9 a load at random points, load again, compare with a clean load.
 
-Run:  .venv/bin/python bench/fault_injection.py [--input ../shared/corpus] [--kills 20] [--seed 11]
+Run:  .venv/bin/python bench/fault_injection.py [--input ../shared/corpus] [--kills 20] [--worker-kills 10] [--seed 11]
 
 A clean load of --input gives the reference. Then, --kills times: a fresh warehouse, a load started
 and killed with SIGKILL (its whole process group: the loader and its workers) after a random time
@@ -8,7 +8,14 @@ between 0.3 s and the clean load's duration (seeded), the same load run again to
 result compared with the reference, table by table: articles, trending, mentions, article_versions
 (id and content hash), the entity registry and its aliases, the daily rollups, load_errors (path,
 row, severity, message, reason) and the number of documents in the search index. Run ids, times and
-load_runs (where the killed run stays, unfinished) are left out. Exits 1 if any rerun differs.
+load_runs (where the killed run stays, unfinished) are left out.
+
+--worker-kills times (issue 22): a load started on a fresh warehouse, and one of its extraction worker
+processes killed with SIGKILL (what the OOM killer does) at a random time; the load must end by itself
+within 60 s of the kill (it runs the dead worker's batches again on fresh workers and finishes, or
+stops with one line and exit 2), and the same load run again must equal the clean load.
+
+Exits 1 if any rerun differs or a load did not end by itself.
 """
 from __future__ import annotations
 
@@ -71,7 +78,7 @@ def load(inputs: list[str], db: Path) -> subprocess.Popen:
                             start_new_session=True)
 
 
-def run(inputs: list[str], kills: int, seed: int, work: Path, max_at: float | None = None) -> list[dict]:
+def clean_load(inputs: list[str], work: Path) -> tuple[dict, float]:
     clean = work / "clean.duckdb"
     t = time.perf_counter()
     proc = load(inputs, clean)
@@ -81,6 +88,18 @@ def run(inputs: list[str], kills: int, seed: int, work: Path, max_at: float | No
         raise SystemExit(f"the clean load failed: {err[-500:]}")
     reference = digest(clean)
     print(f"clean load: {took:.1f} s; " + ", ".join(f"{k} {v[0]:,}" for k, v in reference.items()), flush=True)
+    return reference, took
+
+
+def _remove(db: Path) -> None:
+    for suffix in ("", ".wal", ".snapshot"):
+        Path(str(db) + suffix).unlink(missing_ok=True)
+    shutil.rmtree(str(db) + ".search", ignore_errors=True)
+
+
+def run(inputs: list[str], kills: int, seed: int, work: Path, max_at: float | None = None,
+        clean: tuple[dict, float] | None = None) -> list[dict]:
+    reference, took = clean or clean_load(inputs, work)
     rng = random.Random(seed)
     results = []
     for k in range(kills):
@@ -101,9 +120,62 @@ def run(inputs: list[str], kills: int, seed: int, work: Path, max_at: float | No
         print(f"kill {k + 1:>2} at {at:5.1f} s{' (the load had ended)' if ended_first else ''}: rerun exit "
               f"{again.returncode}; " + ("equal to the clean load" if not differ else f"DIFFERENT: {differ}"),
               flush=True)
-        for suffix in ("", ".wal", ".snapshot"):
-            Path(str(db) + suffix).unlink(missing_ok=True)
-        shutil.rmtree(str(db) + ".search", ignore_errors=True)
+        _remove(db)
+    return results
+
+
+def _workers(pid: int) -> list[int]:
+    """A load's extraction worker processes (spawned: `spawn_main` in their command line)."""
+    found = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            children = (task / "children").read_text().split()
+        except OSError:
+            continue
+        for child in children:
+            try:
+                if b"spawn_main" in Path(f"/proc/{child}/cmdline").read_bytes():
+                    found.append(int(child))
+            except OSError:
+                pass
+    return found
+
+
+def run_worker_kills(inputs: list[str], kills: int, seed: int, work: Path, clean: tuple[dict, float]) -> list[dict]:
+    reference, took = clean
+    rng = random.Random(seed + 1)
+    results = []
+    for k in range(kills):
+        db = work / f"worker{k}.duckdb"
+        proc = load(inputs, db)
+        while proc.poll() is None and not _workers(proc.pid):
+            time.sleep(0.05)
+        at = rng.uniform(0.0, max(0.5, took * 0.8))
+        time.sleep(at)
+        workers = _workers(proc.pid)
+        killed = bool(workers) and proc.poll() is None
+        if killed:
+            os.kill(rng.choice(workers), signal.SIGKILL)
+        t = time.perf_counter()
+        try:
+            _, err = proc.communicate(timeout=60)
+            ended_after, hung = time.perf_counter() - t, False
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            _, err = proc.communicate()
+            ended_after, hung = time.perf_counter() - t, True
+        again = load(inputs, db)
+        _, err2 = again.communicate()
+        got = digest(db) if again.returncode == 0 else {}
+        differ = [name for name in reference if got.get(name) != reference[name]]
+        last = (err.strip().splitlines() or [""])[-1][:160]
+        results.append({"kill": k + 1, "killed": killed, "rc": proc.returncode, "ended_after": ended_after,
+                        "hung": hung, "rerun_rc": again.returncode, "differ": differ})
+        print(f"worker kill {k + 1:>2}{'' if killed else ' (no worker to kill: the load had ended)'}: the load "
+              f"{'HUNG (killed after 60 s)' if hung else f'ended {ended_after:.1f} s after the kill, exit {proc.returncode}'}"
+              f"{f' ({last})' if proc.returncode else ''}; rerun exit {again.returncode}; "
+              + ("equal to the clean load" if not differ else f"DIFFERENT: {differ}"), flush=True)
+        _remove(db)
     return results
 
 
@@ -113,16 +185,27 @@ def main() -> int:
     ap.add_argument("--kills", type=int, default=20)
     ap.add_argument("--seed", type=int, default=11)
     ap.add_argument("--max-at", type=float, help="kill no later than this many seconds into a load")
+    ap.add_argument("--worker-kills", type=int, default=0, help="loads in which one extraction worker is killed")
     args = ap.parse_args()
     inputs = args.input or [str(ROOT.parent / "shared" / "corpus")]
     work = Path(tempfile.mkdtemp(prefix="media-faults-"))
     try:
-        results = run(inputs, args.kills, args.seed, work, args.max_at)
+        clean = clean_load(inputs, work)
+        results = run(inputs, args.kills, args.seed, work, args.max_at, clean)
+        worker_results = run_worker_kills(inputs, args.worker_kills, args.seed, work, clean)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     bad = [r for r in results if r["differ"] or r["rerun_rc"] != 0]
     killed = sum(not r["ended_first"] for r in results)
     print(f"{len(results)} runs, {killed} killed mid-load; reruns equal to the clean load: {len(results) - len(bad)} of {len(results)}")
+    if worker_results:
+        wbad = [r for r in worker_results if r["hung"] or r["differ"] or r["rerun_rc"] != 0]
+        wk = [r for r in worker_results if r["killed"]]
+        print(f"{len(worker_results)} loads, a worker killed in {len(wk)}: ended by themselves within 60 s "
+              f"{sum(not r['hung'] for r in wk)} of {len(wk)} (longest {max((r['ended_after'] for r in wk), default=0):.1f} s "
+              f"after the kill; finished {sum(r['rc'] == 0 for r in wk)}, stopped with exit 2 {sum(r['rc'] == 2 for r in wk)}); "
+              f"reruns equal to the clean load: {len(worker_results) - len(wbad)} of {len(worker_results)}")
+        bad += wbad
     return 1 if bad else 0
 
 

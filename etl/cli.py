@@ -8,7 +8,7 @@ import warehouse
 from warehouse.lake import LakeError
 
 from .columns import FIELDS
-from .executors import ClusterError
+from .executors import ClusterError, WorkerDied
 from .exports import TableOptions
 from .load import WarehouseLocked, load_paths
 from .work import WorkerBroken
@@ -66,18 +66,31 @@ def main(argv: list[str] | None = None) -> int:
     try:
         report = load_paths(args.paths, db=db, progress=False if args.no_progress else None, options=options,
                             workers=args.workers, evidence=args.evidence, scheduler=args.scheduler)
+    except WorkerDied as exc:
+        # The batches written before it are committed: "not loaded" would say otherwise.
+        print(f"stopped: {exc}", file=sys.stderr)
+        return 2
     except (WarehouseLocked, LakeError, ClusterError, WorkerBroken) as exc:
         print(f"not loaded: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        # Batches are transactions: what was committed stays, the batch in progress is rolled back, and
-        # the next load of the same files carries on from there (its run finishes the bookkeeping).
-        print("interrupted: nothing was half-written; load the same files again to finish", file=sys.stderr)
-        return 130
+        return _interrupted()
+    except RuntimeError as exc:
+        # Ctrl-C inside a DuckDB query surfaces as DuckDB's "Query interrupted", not KeyboardInterrupt.
+        if str(exc).strip() != "Query interrupted":
+            raise
+        return _interrupted()
     print(f"warehouse: {db}")
     print(report.summary())
     # Non-zero only when nothing at all could be loaded.
     return 1 if report.loaded == 0 else 0
+
+
+def _interrupted() -> int:
+    # Batches are transactions: what was committed stays, the batch in progress is rolled back, and
+    # the next load of the same files carries on from there (its run finishes the bookkeeping).
+    print("interrupted: nothing was half-written; load the same files again to finish", file=sys.stderr)
+    return 130
 
 
 def _not_a_warehouse(db) -> str | None:

@@ -8,13 +8,16 @@ input order).
 from __future__ import annotations
 
 import multiprocessing
+import multiprocessing.connection
 import os
 import signal
 from collections import deque
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from typing import Callable, Iterator, Protocol
 
 from .inputs import Item, extractor_fingerprint
-from .work import Built, build_chunk, build_results, warm
+from .work import Built, WorkerBroken, build_chunk, build_results, warm
 
 
 class Executor(Protocol):
@@ -43,33 +46,113 @@ class InProcess:
         pass
 
 
+class WorkerDied(WorkerBroken):
+    """A worker process ended while extracting (killed: the OOM killer's SIGKILL, a crash), and the
+    batch it had failed again on fresh workers."""
+
+
 class LocalPool:
     """Worker processes on this machine, started fresh ("spawn"): a forked worker carried the loader's
     memory at the time of the fork (DuckDB's buffers, the libraries the writer needs), and every
     worker's resident memory counted it again: 410 MiB a worker at 200,000 articles against about
-    250 for one that imports only extraction."""
+    250 for one that imports only extraction.
+
+    A concurrent.futures pool, not multiprocessing.Pool: that one waits for ever on the result of a
+    worker killed with SIGKILL (what the OOM killer sends), holding the warehouse lock; this one
+    watches each worker's process sentinel and fails the pending results at once. The batches that
+    were in flight then run once more on fresh workers; a batch that loses its worker twice stops the
+    load with the reason."""
+
+    RETRIES = 1
 
     def __init__(self, workers: int, evidence: bool = True) -> None:
         self.workers = workers
         self.evidence = evidence
+        self.restarts = 0
+        self.died = ""
+        self._members: dict[int, multiprocessing.process.BaseProcess] = {}
+        self._pool = self._start()
+
+    def _start(self) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"), initializer=warm)
+
+    def _submit(self, chunk: list[Item]) -> tuple[ProcessPoolExecutor, Future]:
         # Ctrl-C is the loader's to handle. A spawned worker that met it while still starting up
-        # (before warm() ignores it) died with a traceback and the load ended with exit 1, not 130:
-        # ignored at spawn time, SIGINT stays ignored in the new process from its first instruction.
-        previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+        # (before warm() ignores it) died with a traceback and the load ended with exit 1, not 130.
+        # This pool starts its workers inside submit(): SIGINT is blocked meanwhile, so a worker starts
+        # with it blocked (the mask survives exec), and a Ctrl-C pressed then reaches the loader as
+        # soon as submit() returns rather than being lost.
+        previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
         try:
-            self.pool = multiprocessing.get_context("spawn").Pool(workers, initializer=warm)
+            pool = self._pool
+            try:
+                future = pool.submit(build_results, chunk, self.evidence)
+            except BrokenProcessPool:  # a worker died since the last submit: the pool takes no more
+                self._replace(pool)
+                pool = self._pool
+                future = pool.submit(build_results, chunk, self.evidence)
+            # Its workers, kept here: the pool forgets them when it breaks, and then how they ended.
+            self._members.update((getattr(pool, "_processes", None) or {}).items())
+            return pool, future
         finally:
-            signal.signal(signal.SIGINT, previous)
+            signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+    def _replace(self, broken: ProcessPoolExecutor) -> None:
+        """A fresh pool in place of a broken one (once: the first to find it broken replaces it)."""
+        if broken is not self._pool:
+            return
+        self._members.update((getattr(broken, "_processes", None) or {}).items())
+        self.died = _exit_codes(list(self._members.values()))
+        broken.shutdown(wait=True, cancel_futures=True)
+        self._members = {}
+        self._pool = self._start()
+        self.restarts += 1
 
     def submit(self, chunk: list[Item]) -> Callable[[], Built]:
-        pending = self.pool.apply_async(build_results, (chunk, self.evidence))
-        return lambda: list(zip(chunk, pending.get()))
+        pool, future = self._submit(chunk)
+
+        def result() -> Built:
+            nonlocal pool, future
+            for attempt in range(self.RETRIES + 1):
+                try:
+                    return list(zip(chunk, future.result()))
+                except BrokenProcessPool as exc:
+                    self._replace(pool)
+                    if attempt == self.RETRIES:
+                        raise WorkerDied(
+                            f"an extraction worker process died ({self.died}) on the batch from {_sources(chunk)}, "
+                            f"and again when that batch ran on fresh workers; the batches before it are loaded, "
+                            f"so the same command carries on from there (free memory or use fewer --workers)"
+                        ) from exc
+                    pool, future = self._submit(chunk)
+            raise AssertionError("unreachable")
+
+        return result
 
     def close(self) -> None:
-        # Workers ignore SIGINT (see work.warm), so terminating them does not wait on one that was
-        # interrupted mid-task: that had left Pool.terminate() hanging for 608 s once. Their
-        # unfinished chunks were never written.
-        self.pool.terminate()
+        # Stopping early (Ctrl-C, an error) must not wait for the chunks in flight: the workers are
+        # terminated (they ignore SIGINT, see work.warm), and their unfinished chunks were never written.
+        for p in list((getattr(self._pool, "_processes", None) or {}).values()):
+            p.terminate()
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _exit_codes(processes: list[multiprocessing.process.BaseProcess]) -> str:
+    """How a pool's workers ended: "killed by SIGKILL" and the like."""
+    # The pool fails the pending results before it has reaped the dead worker: wait for its sentinel.
+    multiprocessing.connection.wait([p.sentinel for p in processes], timeout=2)
+    codes = sorted({p.exitcode for p in processes if p.exitcode})
+    if len(codes) > 1:  # the pool ends the other workers with SIGTERM itself: not news
+        codes = [c for c in codes if c != -signal.SIGTERM]
+    if not codes:
+        return "ended abruptly"
+    return ", ".join(f"killed by {signal.Signals(-c).name}" if c < 0 and -c in signal.Signals._value2member_map_
+                     else f"exit code {c}" for c in codes)
+
+
+def _sources(chunk: list[Item]) -> str:
+    names = sorted({it.source for it in chunk})
+    return names[0] if len(names) == 1 else f"{names[0]} and {len(names) - 1} other file(s)"
 
 
 class ClusterError(RuntimeError):
@@ -153,6 +236,14 @@ class Auto:
             self.pool = LocalPool(self.wanted, self.evidence)
             self.workers = self.wanted
         return self.pool.submit(chunk) if self.pool is not None else InProcess(self.evidence).submit(chunk)
+
+    @property
+    def restarts(self) -> int:
+        return self.pool.restarts if self.pool is not None else 0
+
+    @property
+    def died(self) -> str:
+        return self.pool.died if self.pool is not None else ""
 
     def close(self) -> None:
         if self.pool is not None:

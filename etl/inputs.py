@@ -6,10 +6,12 @@ by the same extractor, so that loading the same files twice changes nothing.
 """
 from __future__ import annotations
 
+import ast
 import hashlib
 import json
 import os
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
@@ -22,8 +24,10 @@ from .records import META_SUFFIX, READ_AS_KEY, read_meta
 from .report import FileProblem, LoadReport
 
 PAGE_SUFFIXES = {".txt"}
-# Bump when a code change alters what is extracted, so the next load redoes every article.
+# The fingerprint holds the sources of every module extraction runs (see extraction_sources), so a
+# code change redoes the articles by itself; bump this only to force a reload without one.
 EXTRACTOR_VERSION = "4"  # 4: outlets named by the public-suffix list
+PACKAGE = Path(__file__).resolve().parent
 
 
 @dataclass
@@ -47,8 +51,15 @@ def discover(paths: Iterable[str | os.PathLike[str]]) -> tuple[list[Path], list[
         elif p.is_file():
             found.append(p)
         else:
-            problems.append(FileProblem(str(p), "no such file or folder"))
+            problems.append(FileProblem(path_text(p), "no such file or folder"))
     return found, problems
+
+
+def path_text(path: str | os.PathLike[str] | bytes) -> str:
+    """A path as text that can be stored and printed. A file name is bytes to the system; one that is
+    not UTF-8 (`caf\xe9.csv`, written on a Latin-1 machine) reached Python with surrogates, and the
+    first write of it to the warehouse stopped the whole load: its odd bytes become `\xe9` escapes."""
+    return os.fsencode(path).decode("utf-8", "backslashreplace")
 
 
 def _walk(folder: Path, problems: list[FileProblem]) -> list[Path]:
@@ -57,12 +68,12 @@ def _walk(folder: Path, problems: list[FileProblem]) -> list[Path]:
     found: list[Path] = []
 
     def unreadable(exc: OSError) -> None:
-        problems.append(FileProblem(str(exc.filename or folder), f"folder not readable ({exc.strerror or exc})", "warning"))
+        problems.append(FileProblem(path_text(exc.filename or folder), f"folder not readable ({exc.strerror or exc})", "warning"))
 
     for root, dirs, files in os.walk(folder, onerror=unreadable, followlinks=False):
         for d in sorted(dirs):
             if os.path.islink(os.path.join(root, d)):
-                problems.append(FileProblem(os.path.join(root, d), "a link to a folder: not followed (load its target itself)", "warning"))
+                problems.append(FileProblem(path_text(os.path.join(root, d)), "a link to a folder: not followed (load its target itself)", "warning"))
         for name in files:
             f = Path(root) / name
             if _is_input(f) and f.is_file():
@@ -84,6 +95,9 @@ def extractor_fingerprint() -> str:
     from .registry import blocked
 
     h = hashlib.sha1(EXTRACTOR_VERSION.encode())
+    # The code: a `git pull` that changes extraction leaves any version string as it was (issue 22).
+    for module in extraction_sources():
+        h.update(module.name.encode() + module.read_bytes())
     # sorted: a set's order changes from process to process (string hashing is salted), and so did
     # the fingerprint, making a second load in a new process redo every article.
     for folder in sorted({Path(lexicons.DEFAULT_DIR), Path(lexicons.lexicon_dir()), Path(MODELS)}):
@@ -92,6 +106,30 @@ def extractor_fingerprint() -> str:
                 h.update(f.name.encode() + f.read_bytes())
     h.update(repr(sorted(blocked())).encode())
     return h.hexdigest()
+
+
+@lru_cache(maxsize=1)
+def extraction_sources() -> tuple[Path, ...]:
+    """The source files of every module of this package that extraction can run: etl/work.py and all
+    it imports, followed through every import statement of the package (also those inside functions,
+    which run later), read from the files, not from what this process happens to have imported: every
+    process must get the same list."""
+    seen: set[str] = set()
+    todo = ["work"]
+    while todo:
+        name = todo.pop()
+        if name in seen or not (PACKAGE / f"{name}.py").is_file():
+            continue
+        seen.add(name)
+        tree = ast.parse((PACKAGE / f"{name}.py").read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.level == 1:  # from .x import y / from . import x
+                todo.extend([node.module.split(".")[0]] if node.module else [a.name for a in node.names])
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module and node.module.startswith("etl."):
+                todo.append(node.module.split(".")[1])
+            elif isinstance(node, ast.Import):
+                todo.extend(a.name.split(".")[1] for a in node.names if a.name.startswith("etl."))
+    return tuple(PACKAGE / f"{name}.py" for name in sorted(seen))
 
 
 def content_hash(fingerprint: str, payload: object) -> str:
@@ -104,7 +142,10 @@ def iter_items(
 ) -> Iterator[Item | FileProblem]:
     """Work items of every file, streaming; a broken file (or row) yields a FileProblem and the rest go on."""
     for path in files:
-        source = str(path.resolve())
+        source = path_text(path.resolve())
+        if source != str(path.resolve()):
+            yield FileProblem(source, "the file name is not UTF-8: its bytes are written as \\x escapes here and in "
+                                      "the warehouse", "warning")
         suffix = path.suffix.lower()
         if suffix in PAGE_SUFFIXES:
             try:

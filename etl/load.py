@@ -63,6 +63,7 @@ def load_paths(
     files, problems = discover(listed)
     report = LoadReport(files_seen=len(files), problems=problems)
     fingerprint = extractor_fingerprint() + ("+evidence" if evidence else "")
+    report.extractor = fingerprint
     if progress is None:
         progress = sys.stderr.isatty()
     bar = None
@@ -95,6 +96,7 @@ def load_paths(
         depth = 2 * (executor.workers if scheduler else workers or default_workers())
         run_ordered(executor, new_work(), write, depth=depth)
         report.workers = executor.workers
+        report.worker_restarts, report.worker_death = getattr(executor, "restarts", 0), getattr(executor, "died", "")
         executor.close()
         executor = None
         report.seconds = time.perf_counter() - started

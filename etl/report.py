@@ -32,6 +32,10 @@ class LoadReport:
     finish_seconds: float = 0.0  # after the batches: registry, rollups, search index, publishing
     run_id: int | None = None
     workers: int = 1
+    extractor: str = ""  # fingerprint of what extracts (code, models, lexicons): see inputs.extractor_fingerprint
+    extractor_changed: bool = False  # the last load extracted otherwise: articles met again are redone
+    worker_restarts: int = 0  # times the extraction workers were replaced after one died
+    worker_death: str = ""    # how the last one ended ("killed by SIGKILL")
 
     @property
     def failed(self) -> int:
@@ -61,6 +65,12 @@ class LoadReport:
             lines.append(f"  of the {self.seconds:.1f} s: reading inputs {self.input_seconds:.1f} s, writing "
                          f"{self.writer_seconds:.1f} s; then registry, rollups, search index and publishing "
                          f"{self.finish_seconds:.1f} s")
+        if self.extractor_changed:
+            lines.append("  the extractor changed since the last load (its code, models, lexicons or --evidence): the articles met "
+                         "again were extracted again and count as updated")
+        if self.worker_restarts:
+            lines.append(f"  an extraction worker died ({self.worker_death}) {self.worker_restarts} time(s); the "
+                         f"batches it held ran again on fresh workers")
         for reason, n in self.rejected.most_common():
             lines.append(f"  rejected {n:>7}  {reason}")
         for reason, n in self.warned.most_common():

@@ -98,10 +98,16 @@ class DuckDBStore:
     def start_run(self, paths: list[str], started_at: datetime) -> int:
         con = self.connection()
         run_id = warehouse.scalar(con, "SELECT nextval('load_run_ids')")
+        # Say so when this load extracts otherwise than the last one did (an upgrade, a lexicon
+        # edited): every article it meets again is extracted again, and counts as updated.
+        last = con.execute("SELECT extractor FROM load_runs WHERE finished_at IS NOT NULL "
+                           "ORDER BY run_id DESC LIMIT 1").fetchone()
+        if last and last[0] != self.report.extractor and warehouse.scalar(con, "SELECT count(*) > 0 FROM articles"):
+            self.report.extractor_changed = True
         # finished_at stays NULL until the load ends: a crashed load is visible as such.
         con.execute(
-            "INSERT INTO load_runs BY NAME SELECT ? AS run_id, ? AS started_at, ? AS inputs",
-            [run_id, started_at, " ".join(paths)],
+            "INSERT INTO load_runs BY NAME SELECT ? AS run_id, ? AS started_at, ? AS inputs, ? AS extractor",
+            [run_id, started_at, " ".join(paths), self.report.extractor],
         )
         self.report.run_id = run_id
         return run_id

@@ -134,3 +134,66 @@ def test_whole_corpus_loads(db_path):
     assert len(no_body) <= 2
     future = rows(db_path, "SELECT count(*) FROM articles WHERE published_date > current_date")[0][0]
     assert future == 0
+
+
+def test_the_extractor_fingerprint_follows_the_code_extraction_runs(tmp_path):
+    """It held a version string, lexicons and models: a `git pull` that changed extraction code left
+    every article `already present` with its old mentions (issue 22)."""
+    import subprocess
+    import sys
+
+    from etl.inputs import PACKAGE, extraction_sources
+
+    from .conftest import ROOT
+
+    names = {p.name for p in extraction_sources()}
+    assert {"work.py", "extract.py", "span_rules.py", "candidates.py", "tokens.py", "page_parser.py", "dates.py",
+            "article_names.py", "topics.py"} <= names
+    assert not names & {"cli.py", "load.py", "storage.py", "evaluate.py", "train.py"}
+    code = "from etl.inputs import extractor_fingerprint as f; print(f())"
+
+    def fingerprint(root) -> str:
+        return subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True, check=True,
+                              env={"PATH": "/usr/bin:/bin", "PYTHONPATH": f"{root}:{ROOT}"}).stdout.strip()
+
+    copy = tmp_path / "etl"
+    shutil.copytree(PACKAGE, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    before = fingerprint(tmp_path)
+    assert fingerprint(ROOT) == before
+    with open(copy / "span_rules.py", "a", encoding="utf-8") as fh:  # a change inside a function's module
+        fh.write("\n_UPGRADED = True\n")
+    assert fingerprint(tmp_path) != before
+
+
+def test_a_reload_after_the_extractor_changed_redoes_the_articles_and_says_why(db_path, monkeypatch):
+    import etl.load
+
+    first = load_paths([SEEDS], db=db_path)
+    assert first.added == 1 and not first.extractor_changed
+    again = load_paths([SEEDS], db=db_path)
+    assert again.unchanged == 1 and not again.extractor_changed
+    monkeypatch.setattr(etl.load, "extractor_fingerprint", lambda: "an upgraded extractor")
+    upgraded = load_paths([SEEDS], db=db_path)
+    assert upgraded.updated == 1 and upgraded.extractor_changed
+    assert "the extractor changed since the last load" in upgraded.summary()
+    assert rows(db_path, "SELECT extractor FROM load_runs ORDER BY run_id DESC LIMIT 1") == [("an upgraded extractor",)]
+
+
+def test_a_file_name_that_is_not_utf8_is_reported_and_everything_loads(db_path, tmp_path):
+    """`caf\\xe9.csv` in a folder (a Latin-1 file name) stopped the load with a traceback, 0 articles."""
+    import os
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copytree(SEEDS, folder / "seed")
+    bad = os.path.join(os.fsencode(folder), b"caf\xe9.csv")
+    with open(bad, "wb") as fh:
+        fh.write(b"title,content,url\nJudul Satu,Presiden Joko Widodo meninjau pasar di Jakarta.,https://contoh.id/1\n")
+    (folder / "ok.csv").write_text("title,content,url\nJudul Dua,Prabowo Subianto di Bandung.,https://contoh.id/2\n",
+                                   encoding="utf-8")
+    report = load_paths([folder], db=db_path)
+    assert report.added == 3 and report.failed == 0
+    shown = f"{folder}/caf\\xe9.csv"
+    assert any(p.path == shown and "not UTF-8" in p.message for p in report.problems)
+    assert shown in report.summary()
+    assert rows(db_path, "SELECT count(*) FROM articles WHERE source_path = ?".replace("?", f"'{shown}'")) == [(1,)]

@@ -81,7 +81,8 @@ CREATE TABLE IF NOT EXISTS load_runs (
     seconds             DOUBLE,
     rows_seen           INTEGER,            -- pages and export rows read
     duplicates          INTEGER,            -- copies of an article met earlier in the same load
-    rows_rejected       INTEGER             -- rows that could not be used (see load_errors)
+    rows_rejected       INTEGER,            -- rows that could not be used (see load_errors)
+    extractor           VARCHAR             -- fingerprint of the extraction code, models and lexicons
 );
 
 -- Internal: problems of each load (which file and row, why). severity: error (file not loaded),
@@ -160,6 +161,7 @@ ALTER TABLE article_versions ADD COLUMN IF NOT EXISTS run_id INTEGER;
 ALTER TABLE load_runs ADD COLUMN IF NOT EXISTS rows_seen INTEGER;
 ALTER TABLE load_runs ADD COLUMN IF NOT EXISTS duplicates INTEGER;
 ALTER TABLE load_runs ADD COLUMN IF NOT EXISTS rows_rejected INTEGER;
+ALTER TABLE load_runs ADD COLUMN IF NOT EXISTS extractor VARCHAR;
 ALTER TABLE load_errors ADD COLUMN IF NOT EXISTS row_number INTEGER;
 ALTER TABLE load_errors ADD COLUMN IF NOT EXISTS reason VARCHAR;
 ALTER TABLE entity_aliases ADD COLUMN IF NOT EXISTS reason VARCHAR;
