@@ -7,6 +7,7 @@ setting lives in the page's URL (`/search?q=korupsi&dates=...`), so a view can b
 """
 from __future__ import annotations
 
+import logging
 import sys
 from pathlib import Path
 
@@ -32,7 +33,9 @@ from dashboard.loaders import (  # noqa: E402
 from dashboard.loaders import stamp as file_stamp  # noqa: E402
 from dashboard.queries import Filters, WarehouseBusy  # noqa: E402
 from dashboard.views import compare, geography, outlets, overview, profile, search, trending  # noqa: E402
-from dashboard.widgets import Context, _latest_view, _plural, plain  # noqa: E402
+from dashboard.widgets import Context, _latest_view, _plural, plain, public_reason  # noqa: E402
+
+log = logging.getLogger(__name__)
 
 WHERE_CHOICES = {
     "Article text": ("article",),
@@ -197,7 +200,7 @@ def main(db: str | None = None) -> None:
         path = warehouse.read_path(where)
     except OSError as exc:
         st.title("Indonesian media monitor")
-        st.error(f"The warehouse at {plain(where)} cannot be read: {plain(str(exc).splitlines()[0])}")
+        st.error(f"The warehouse cannot be read: {plain(public_reason(exc))}")
         return
     db_str = str(path)
     view = _latest_view()
@@ -226,8 +229,14 @@ def main(db: str | None = None) -> None:
         st.warning("A load is writing to the warehouse right now. Reload the page in a moment.")
     except duckdb.CatalogException as exc:
         # A warehouse made by an older version lacks a view; any load (even of nothing new) adds it.
-        st.error(f"This warehouse was made by an older version of the tool ({plain(str(exc).splitlines()[0])}). "
-                 f"Upgrade it by loading once, e.g.: python -m etl load seeds --db {plain(path)}")
+        st.error(f"This warehouse was made by an older version of the tool ({plain(public_reason(exc))}). "
+                 f"Upgrade it by loading once, e.g.: python -m etl load seeds --db {plain(path.name)}")
+    except Exception as exc:
+        # The page boundary: a damaged warehouse, snapshot or search index gives a short message, never
+        # a traceback with the server's paths (the full error goes to the server's log).
+        log.exception("the page failed")
+        st.error(f"This page cannot be shown: {plain(public_reason(exc))} ({type(exc).__name__}). "
+                 f"If the warehouse was damaged, load the same files again into a new one.")
     finally:
         view.run_ended()
 

@@ -47,6 +47,23 @@ def plain(text) -> str:
     return _MARKDOWN.sub(r"\\\1", str(text)).replace("material/", "\u2060material/")
 
 
+_PATH = re.compile(r"""(?:[A-Za-z]:)?(?:[/\\][^\s/\\'"]+)+[/\\]([^\s/\\'"]*)""")
+
+
+def clipped(text: str, limit: int = 60) -> str:
+    """User text quoted back in a message, cut to a length a message can hold."""
+    text = str(text)
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+def public_reason(exc: BaseException) -> str:
+    """What went wrong, for the page: the error's first line, shortened, with every file path cut to
+    its last part (a reader of the page has no business with the server's folders)."""
+    first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+    first = _PATH.sub(lambda m: m.group(1) or "…", first)
+    return first if len(first) <= 200 else first[:199] + "…"
+
+
 def _plural(n: int, noun: str) -> str:
     return f"{n:,} {noun}{'' if n == 1 else 's'}"
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 
 import warehouse
@@ -63,6 +64,9 @@ def main(argv: list[str] | None = None) -> int:
     if problem:
         print(f"not loaded: {problem}", file=sys.stderr)
         return 2
+    # SIGTERM (systemd stopping the service, `kill`, a container's end) stops the load as Ctrl-C does:
+    # it had ended the process at once with exit 143 and no word.
+    signal.signal(signal.SIGTERM, _on_sigterm)
     try:
         report = load_paths(args.paths, db=db, progress=False if args.no_progress else None, options=options,
                             workers=args.workers, evidence=args.evidence, scheduler=args.scheduler)
@@ -86,11 +90,25 @@ def main(argv: list[str] | None = None) -> int:
     return 1 if report.loaded == 0 else 0
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised where the load is, so that it unwinds as from Ctrl-C."""
+
+
+_TERMINATED = False
+
+
+def _on_sigterm(signum, frame) -> None:
+    global _TERMINATED
+    _TERMINATED = True
+    raise Terminated()
+
+
 def _interrupted() -> int:
     # Batches are transactions: what was committed stays, the batch in progress is rolled back, and
     # the next load of the same files carries on from there (its run finishes the bookkeeping).
-    print("interrupted: nothing was half-written; load the same files again to finish", file=sys.stderr)
-    return 130
+    said = "terminated (SIGTERM)" if _TERMINATED else "interrupted"
+    print(f"{said}: nothing was half-written; load the same files again to finish", file=sys.stderr)
+    return 143 if _TERMINATED else 130
 
 
 def _not_a_warehouse(db) -> str | None:

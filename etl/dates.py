@@ -97,15 +97,36 @@ def _zone(text: str) -> timezone | None:
     return timezone(timedelta(hours=ZONES[m.group(1).lower()])) if m else None
 
 
+def within_calendar(value: datetime | date | None) -> datetime | date | None:
+    """The value, or None when it is a moment the calendar cannot hold in UTC or in Jakarta
+    (`9999-12-31T23:59-12:00`, `0001-01-01T00:00+14:00`): converting it raised OverflowError, and
+    the row or page was lost instead of loading without a day (issue 22)."""
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        try:
+            value.astimezone(timezone.utc)
+            value.astimezone(JAKARTA)
+        except (OverflowError, ValueError):
+            return None
+    return value
+
+
 def parse_date_string(
     raw: str, reference: datetime | None = None, dayfirst: bool = True
 ) -> datetime | date | None:
     """Read one raw date string as scrapers and sites write it.
 
     Returns an aware datetime when a time is given (WIB/WITA/WIT honoured, Asia/Jakarta assumed),
-    a date when only a day is given, None when the string cannot be read. Relative forms
-    (`2 jam yang lalu`, `kemarin`) need `reference`, the moment the page was fetched.
+    a date when only a day is given, None when the string cannot be read or names a moment the
+    calendar cannot hold. Relative forms (`2 jam yang lalu`, `kemarin`) need `reference`, the
+    moment the page was fetched.
     """
+    try:
+        return within_calendar(_parse_date_string(raw, reference, dayfirst))
+    except OverflowError:  # `3 hari yang lalu` from a reference on the calendar's first day
+        return None
+
+
+def _parse_date_string(raw: str, reference: datetime | None, dayfirst: bool) -> datetime | date | None:
     s = " ".join(str(raw).split())
     if not s:
         return None

@@ -184,7 +184,7 @@ def evaluate_dates(pages: Path = PAGES_DIR) -> dict:
         for row in csv.DictReader(fh):
             path = pages / row["page"]
             meta = read_meta(path)
-            fetched = _parse_fetched_at(meta.get("fetched_at"))
+            fetched, _ = _parse_fetched_at(meta.get("fetched_at"))
             answer = parse_date_string(row["published_as_given_by_source"], reference=fetched) if row["published_as_given_by_source"].strip() else None
             if answer is None:
                 no_answer += 1

@@ -5,7 +5,9 @@ import codecs
 import csv
 import io
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Iterator
 
@@ -26,6 +28,7 @@ class TableRow:
     number: int  # 1-based data row (header excluded); the line for JSON Lines
     fields: dict[str, str]  # field -> raw string ("" when missing)
     problem: str | None = None  # the row could not be read (bad JSON line)
+    remarks: list[str] = field(default_factory=list)  # values left out (not text), said in the report
 
 
 @dataclass
@@ -50,6 +53,14 @@ def read_table(path: Path, options: TableOptions | None = None) -> Iterator[Tabl
         raise ExportError(f"unsupported file type {suffix or '(none)'}")
 
 
+class NotText(ValueError):
+    """A value that is no text, number or date (a JSON object, bytes): writing Python's repr of it
+    (`{'a': 1}`, `b'...'`) into a title or an author made up text no source had."""
+
+
+_SCALARS = (str, int, float, bool, date, datetime, Decimal)
+
+
 def _text(value) -> str:
     if value is None:
         return ""
@@ -57,11 +68,28 @@ def _text(value) -> str:
         return ""
     if isinstance(value, (list, tuple)):
         return ", ".join(_text(v) for v in value)
+    if not isinstance(value, _SCALARS):
+        kinds: dict[type, str] = {dict: "an object", bytes: "bytes", bytearray: "bytes"}
+        kind = kinds.get(type(value), f"a {type(value).__name__}")
+        raise NotText(f"holds {kind}, not text")
     return str(value)
 
 
-def _project(record: dict, mapping: dict[str, str]) -> dict[str, str]:
-    return {field: _text(record.get(col)) for field, col in mapping.items()}
+def _fields(row: dict, mapping: dict[str, str]) -> tuple[dict[str, str], list[str]]:
+    """The row's fields as text, and a remark for each value that is not text (left empty)."""
+    fields, remarks = {}, []
+    for name, col in mapping.items():
+        try:
+            fields[name] = _text(row.get(col))
+        except NotText as exc:
+            fields[name] = ""
+            remarks.append(f"column {col!r} {exc}: left empty")
+    return fields, remarks
+
+
+def _table_row(number: int, record: dict, mapping: dict[str, str]) -> TableRow:
+    fields, remarks = _fields(record, mapping)
+    return TableRow(number, fields, remarks=remarks)
 
 
 def looks_like(sample: bytes) -> tuple[str, str] | None:
@@ -201,7 +229,7 @@ def _jsonl_rows(path: Path, options: TableOptions) -> Iterator[TableRow]:
                     # The columns are read from the first object that has known ones.
                     yield TableRow(number, {}, str(exc))
                     continue
-            yield TableRow(number, _project(record, mapping))
+            yield _table_row(number, record, mapping)
     if not seen:
         raise ExportError("the file is empty")
 
@@ -231,7 +259,7 @@ def _json_rows(path: Path, options: TableOptions) -> Iterator[TableRow]:
     mapping = map_columns(keys, options.mapping)
     for number, record in enumerate(data, start=1):
         if isinstance(record, dict):
-            yield TableRow(number, _project(record, mapping))
+            yield _table_row(number, record, mapping)
         else:
             yield TableRow(number, {}, "not a JSON object")
 
@@ -249,7 +277,7 @@ def _parquet_rows(path: Path, options: TableOptions) -> Iterator[TableRow]:
         columns = {field: batch.column(col).to_pylist() for field, col in mapping.items()}
         for i in range(batch.num_rows):
             number += 1
-            yield TableRow(number, {field: _text(values[i]) for field, values in columns.items()})
+            yield _table_row(number, {f: values[i] for f, values in columns.items()}, {f: f for f in columns})
 
 
 __all__ = ["TABLE_SUFFIXES", "ColumnError", "ExportError", "TableOptions", "TableRow", "read_table"]

@@ -203,6 +203,8 @@ def _table_items(path: Path, source: str, fingerprint: str, options: TableOption
             if row.problem:
                 yield FileProblem(source, f"row {row.number}: {row.problem}", "rejected", row.number, row.problem)
                 continue
+            for remark in row.remarks:  # the row loads; the value that was not text is said, not stringified
+                yield FileProblem(source, f"row {row.number}: {remark}", "warning", None, "value not text")
             yield Item("row", source, row.number, row.fields, content_hash(fingerprint, [row.fields, dayfirst]), dayfirst)
 
     yield from items(head)

@@ -13,10 +13,11 @@ from urllib.parse import urlsplit
 
 import numpy as np
 
-from .dates import JAKARTA, MIN_YEAR, infer_published_date, local_day, parse_date_string
+from .dates import JAKARTA, MIN_YEAR, infer_published_date, local_day, parse_date_string, within_calendar
 from .extract import HEADLINE_CHARS, SCAN_CHARS, Mention, count_mentions, extract_article_within_limits
 from .page_parser import PageRecord, parse_article_text, parse_page
 from .registry import entity_id
+from .text_clean import clean_field
 
 META_SUFFIX = ".meta.json"
 
@@ -105,14 +106,19 @@ def _short(value, limit: int = 40) -> str:
     return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
-def _parse_fetched_at(value) -> datetime | None:
+def _parse_fetched_at(value) -> tuple[datetime | None, str | None]:
+    """(the moment, a remark): a fetched_at that cannot be read loses the fetch time, not the page."""
     if not value:
-        return None
+        return None, None
     try:
         dt = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
-    except ValueError as exc:
-        raise ValueError(f"fetched_at {value!r} is not an ISO date-time") from exc
-    return dt if dt.tzinfo else dt.replace(tzinfo=JAKARTA)
+    except ValueError:
+        return None, f"fetched_at not readable (not an ISO date-time): {_short(value)}"
+    moment = within_calendar(dt if dt.tzinfo else dt.replace(tzinfo=JAKARTA))
+    if moment is None:
+        return None, f"fetched_at out of range: {_short(value)}"
+    assert isinstance(moment, datetime)
+    return moment, None
 
 
 def bundle_from_page(text: str, source_path: str, meta: dict, today: date | None = None,
@@ -122,10 +128,10 @@ def bundle_from_page(text: str, source_path: str, meta: dict, today: date | None
     page = parse_page(text)
     url = (meta.get("url") or "").strip() or None
     dropped = None
-    if url and not url.lower().startswith(WEB_SCHEMES):
+    if url and not web_address(url):
         # Only web addresses are kept: a `javascript:` or `file:` URL would become a link in the page.
         dropped, url = f"url {url[:60]!r} is not a web address (http or https); not kept", None
-    fetched_at = _parse_fetched_at(meta.get("fetched_at"))
+    fetched_at, fetched_remark = _parse_fetched_at(meta.get("fetched_at"))
     guess = infer_published_date(
         [page.title[:HEADLINE_CHARS], (page.caption or "")[:SCAN_CHARS], page.body[:SCAN_CHARS]],
         published_raw=meta.get("published") or meta.get("published_at") or meta.get("published_date"),
@@ -136,12 +142,31 @@ def bundle_from_page(text: str, source_path: str, meta: dict, today: date | None
                        evidence=evidence)
     if dropped:
         bundle.warnings.append(dropped)
+    if fetched_remark:
+        bundle.warnings.append(fetched_remark)
     if meta.get(READ_AS_KEY):
         bundle.warnings.append(f"encoding: {meta[READ_AS_KEY]}")
     return bundle
 
 
 WEB_SCHEMES = ("http://", "https://", "www.")
+_HOST = re.compile(r"(?:[^\W_](?:[\w-]*[^\W_])?\.)+[^\W\d_][\w-]*[^\W_]", re.UNICODE)
+
+
+def web_address(url: str) -> bool:
+    """Is it an http(s) address with a host name (`www.` counts as http)? `www.javascript:alert(1)`
+    began like one and was kept: the host must be a dotted name, and the port a number."""
+    text = url.strip()
+    low = text.lower()
+    if not low.startswith(WEB_SCHEMES):
+        return False
+    try:
+        parts = urlsplit(text if low.startswith(("http://", "https://")) else "http://" + text)
+        port = parts.port  # raises ValueError when what follows the host's colon is no number
+    except ValueError:
+        return False
+    host = parts.hostname or ""
+    return port != 0 and bool(_HOST.fullmatch(host) or re.fullmatch(r"\d{1,3}(?:\.\d{1,3}){3}", host))
 
 
 class RowRejected(ValueError):
@@ -157,17 +182,26 @@ def bundle_from_row(
     if not page.title and not page.body:
         raise RowRejected("no title or text")
     url = (fields.get("url") or "").strip() or None
-    if url and not url.lower().startswith(WEB_SCHEMES):
-        url = None
-    fetched_at = None
+    dropped = None
+    if url and not web_address(url):
+        dropped, url = f"url {url[:60]!r} is not a web address (http or https); not kept", None
+    fetched_at: datetime | None = None
+    fetched_remark = None
     if fields.get("fetched_at"):
         parsed = parse_date_string(fields["fetched_at"])
-        fetched_at = _as_moment(parsed) if parsed is not None else None
+        moment = within_calendar(_as_moment(parsed)) if parsed is not None else None
+        fetched_at = moment if isinstance(moment, datetime) else None
+        if fetched_at is None:
+            fetched_remark = f"fetched_at not readable: {_short(fields['fetched_at'])}"
     published, source, warning = read_published(fields.get("date", ""), fields.get("time", ""), fetched_at, dayfirst, today)
     bundle = _assemble(page, url, fields.get("outlet"), published, source, fetched_at, source_path,
                        category=fields.get("category"), author=fields.get("author"), evidence=evidence)
     if warning:
         bundle.warnings.append(warning)
+    if fetched_remark:
+        bundle.warnings.append(fetched_remark)
+    if dropped:
+        bundle.warnings.append(dropped)
     return bundle
 
 
@@ -224,8 +258,8 @@ def _assemble(
         "published_date": published,
         "date_source": date_source,
         "source_path": source_path,
-        "category": (category or "").strip() or None,
-        "author": " ".join((author or "").split()) or None,
+        "category": clean_field(category),
+        "author": clean_field(author),
         "title_key": title_key(page.title),
         "body_sig": body_signature(page.body),
     }
@@ -259,7 +293,7 @@ def _self_mention(m: Mention, outlet: str | None) -> bool:
 def outlet_name(given: str | None, url: str | None) -> str | None:
     """The outlet as a site name: `www.kapanlagi.com` -> `kapanlagi.com`, `Detik` with a detik URL -> `detik.com`."""
     from_url = outlet_from_url(url) if url else None
-    given = (given or "").strip().lower().removeprefix("www.")
+    given = (clean_field(given) or "").lower().removeprefix("www.")
     if from_url and (not given or "." not in given or given.endswith(from_url)):
         return from_url
     if given and "." in given:

@@ -304,3 +304,28 @@ def test_a_load_whose_workers_keep_dying_stops_with_the_reason_and_a_rerun_finis
     assert "Traceback" not in err and len(err.strip().splitlines()) == 1
     assert _load([rows], db).wait(timeout=600) == 0
     assert digest(db) == digest(clean)
+
+
+def test_sigterm_stops_a_load_as_ctrl_c_does_and_exits_143(tmp_path):
+    """SIGTERM (systemd, `kill`) ended the load at once with exit 143 and no word (issue 22)."""
+    import os
+    import signal
+
+    from bench.fault_injection import digest
+
+    rows = write_rows(tmp_path / "rows.csv", 6000)
+    clean = tmp_path / "clean.duckdb"
+    assert _load([rows], clean).wait(timeout=600) == 0
+    db = tmp_path / "w.duckdb"
+    proc = subprocess.Popen([sys.executable, "-m", "etl", "load", str(rows), "--db", str(db), "--no-progress"],
+                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    while proc.poll() is None and not _workers(proc.pid):
+        time.sleep(0.1)
+    time.sleep(1.0)
+    assert proc.poll() is None, "the load ended before it could be stopped"
+    os.killpg(proc.pid, signal.SIGTERM)  # what systemd sends to the whole service
+    out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 143, (out, err)
+    assert err.startswith("terminated (SIGTERM): nothing was half-written") and "Traceback" not in err, err
+    assert _load([rows], db).wait(timeout=600) == 0
+    assert digest(db) == digest(clean)

@@ -153,3 +153,22 @@ def test_a_seed_only_warehouse_shows_what_it_holds(tmp_path, monkeypatch):
     trending = at.dataframe[1].value
     assert trending["rank"].tolist() == [1, 2, 3, 4, 5]
     assert "Armuji" in trending["headline"][2]
+
+
+def test_a_damaged_warehouse_gives_a_short_message_without_a_traceback_or_a_server_path(tmp_path, monkeypatch):
+    """A damaged snapshot showed DuckDB's traceback and the server's paths in the page (issue 22)."""
+    import warehouse
+
+    db = build_dashboard_db(tmp_path / "dash.duckdb")
+    snap = warehouse.snapshot_path(db)
+    snap.write_bytes(b"this is not a DuckDB file" * 1000)
+    monkeypatch.setenv("MEDIA_DB", str(db))
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert not at.exception
+    shown = " ".join(e.value for e in at.error)
+    assert "cannot be shown" in shown or "cannot be read" in shown, shown
+    assert str(tmp_path) not in shown
+    import tomllib
+
+    config = tomllib.loads((Path(APP).parent.parent / ".streamlit" / "config.toml").read_text())
+    assert config["client"]["showErrorDetails"] == "none"

@@ -191,3 +191,68 @@ def test_a_fuzz_run_escapes_nothing_and_loses_no_file(tmp_path):
     result = run(40, seed=7, seconds=120, work=tmp_path)
     assert result["escaped"] == [] and result["lost"] == []
     assert result["files_with_articles"] > 0 and result["files_reported"] > 0
+
+
+def test_dates_at_the_calendars_edge_load_the_row_with_a_remark(tmp_path):
+    """`9999-12-31T23:59-12:00` and `0001-01-01T00:00+14:00` (and such a fetched_at) raised
+    OverflowError and lost the row or page, where the README promises a load without a day."""
+    from etl.load import load_paths
+
+    edges = ["9999-12-31T23:59-12:00", "0001-01-01T00:00+14:00"]
+    with open(tmp_path / "edge.csv", "w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(["title", "content", "date", "fetched_at", "url"])
+        for i, (date, fetched) in enumerate([(edges[0], ""), (edges[1], ""), ("2025-05-02", edges[0]),
+                                             ("2025-05-03", edges[1]), ("2025-05-04", "bukan tanggal")]):
+            w.writerow([f"Berita tepi {i}", f"Presiden Joko Widodo hadir di Jakarta {i}.", date, fetched, f"https://e.test/{i}"])
+    for i, fetched in enumerate(edges + ["bukan tanggal"]):
+        _page(tmp_path, f"p{i}", {"url": f"https://e.test/p{i}", "fetched_at": fetched})
+    db = tmp_path / "w.duckdb"
+    report = load_paths([tmp_path], db=db, progress=False)
+    assert report.added == 8 and report.failed == 0 and not report.rejected
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        days = dict(con.execute("SELECT url, published_date FROM articles").fetchall())
+        said = [r[0] for r in con.execute("SELECT message FROM load_errors WHERE severity = 'warning'").fetchall()]
+    finally:
+        con.close()
+    assert days["https://e.test/0"] is None and days["https://e.test/1"] is None
+    assert str(days["https://e.test/2"]) == "2025-05-02"
+    assert sum("fetched_at" in m for m in said) == 6, said
+
+
+def test_text_that_is_not_text_is_cleaned_refused_or_said(tmp_path):
+    """Issue 22: a bidi override flipped titles and outlets, NUL and zero-width characters stayed in
+    `author`, `www.javascript:alert(1)` was kept as a URL, and a JSON object or bytes became Python's
+    repr (`{'a': 1}`, `b'...'`) in the warehouse."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from etl.load import load_paths
+
+    rows = [
+        {"title": "Judul \u202eBerita\u202c Satu", "content": "Presiden Joko Widodo hadir di Jakarta.",
+         "url": "https://e.test/1", "author": "Budi\x00 Santoso\u200b", "source": "e\u202e.test"},
+        {"title": "Judul Berita Dua", "content": "Prabowo Subianto hadir di Bandung.", "url": "www.javascript:alert(1)"},
+        {"title": "Judul Berita Tiga", "content": "Anies Baswedan hadir di Medan.", "url": "https://e.test/3",
+         "author": {"a": 1}},
+    ]
+    (tmp_path / "odd.jsonl").write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
+    pq.write_table(pa.table({"title": ["Judul Berita Empat"], "content": ["Ganjar Pranowo hadir di Semarang."],
+                             "url": ["https://e.test/4"], "author": [b"\x00\x01bytes"]}), tmp_path / "odd.parquet")
+    db = tmp_path / "w.duckdb"
+    report = load_paths([tmp_path], db=db, progress=False)
+    assert report.added == 4 and report.failed == 0
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        got = {r[0]: r[1:] for r in con.execute("SELECT title, author, url, outlet FROM articles").fetchall()}
+        said = [r[0] for r in con.execute("SELECT message FROM load_errors WHERE severity = 'warning'").fetchall()]
+    finally:
+        con.close()
+    assert got["Judul Berita Satu"][0] == "Budi Santoso"
+    assert all("\u202e" not in (v or "") for r in got.values() for v in r)
+    assert got["Judul Berita Dua"][1] is None
+    assert got["Judul Berita Tiga"][0] is None and got["Judul Berita Empat"][0] is None
+    assert not any("{'a'" in (v or "") or "b'" in (v or "") for r in got.values() for v in r)
+    assert any("is not a web address" in m for m in said)
+    assert sum("not text: left empty" in m for m in said) == 2, said

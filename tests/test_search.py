@@ -41,10 +41,20 @@ def test_queries_parse_as_media_cloud_reads_them(text, tree):
     ("korupsi AND", "ends where a word"),
     ("NOT korupsi", "only says what to leave out"),
     ("***", "prefix"),
+    ("(" * 250 + "korupsi" + ")" * 250, "more than 20 deep"),  # was a RecursionError traceback (issue 22)
+    ("NOT " * 250 + "korupsi", "more than 20 deep"),
+    ("a" * 41, "40 bytes or more, which the index does not keep"),  # was "has no letters or digits"
 ])
 def test_a_broken_query_says_what_is_wrong(text, says):
     with pytest.raises(QueryError, match=says):
         search.parse(text)
+
+
+def test_a_long_query_is_not_repeated_whole_in_its_error():
+    with pytest.raises(QueryError) as caught:
+        search.parse("x" * 5000)
+    assert len(str(caught.value)) < 200
+    assert search.parse("(" * 20 + "korupsi" + ")" * 20) == search.parse("korupsi")
 
 
 def test_the_index_and_the_scan_split_words_alike():

@@ -13,6 +13,7 @@ from typing import Union
 MAX_EXPANSION = 2000        # terms a prefix* may expand to; more and the query is refused as too broad
 MIN_GENERATED_ROOT = 5     # see expand(): roots this long take every generated form the index holds
 MAX_TOKEN_BYTES = 40        # tantivy's default tokenizer drops longer tokens
+MAX_DEPTH = 20              # brackets and NOTs inside each other; deeper is refused (250 hit Python's recursion limit)
 
 
 class QueryError(ValueError):
@@ -78,7 +79,7 @@ def _lex(text: str) -> list[tuple[str, str]]:
     while pos < len(text):
         m = _LEX.match(text, pos)
         if not m or m.end() == pos:
-            raise QueryError(f"cannot read the query at character {pos + 1}: {text[pos:pos + 20]!r}")
+            raise QueryError(f"cannot read the query at character {pos + 1}: {_shown(text[pos:pos + 20])}")
         pos = m.end()
         kind = m.lastgroup or ""
         value = m.group(kind) if kind else ""
@@ -88,12 +89,32 @@ def _lex(text: str) -> list[tuple[str, str]]:
     return out
 
 
+def _shown(value: str, limit: int = 40) -> str:
+    """A piece of the query for a message: quoted, and cut (a 5,000-character word was repeated whole)."""
+    return repr(value if len(value) <= limit else value[:limit - 1] + "…")
+
+
+def _no_words(value: str) -> QueryError:
+    if _WORD.search(value):  # letters or digits, but only in words the index does not keep
+        return QueryError(f"{_shown(value)} is a word of {MAX_TOKEN_BYTES} bytes or more, which the index does not "
+                          f"keep; search for other words of the text")
+    return QueryError(f"{_shown(value)} has no letters or digits to search for")
+
+
 def parse(text: str) -> Node:
     """A query's tree; QueryError if it is empty or malformed."""
     tokens = _lex(text or "")
     if not tokens:
         raise QueryError("the query is empty")
     pos = 0
+    depth = 0
+
+    def deeper() -> None:
+        nonlocal depth
+        depth += 1
+        if depth > MAX_DEPTH:
+            raise QueryError(f"the query puts brackets or NOT more than {MAX_DEPTH} deep inside each other; "
+                             f"write it flatter")
 
     def peek() -> str | None:
         return tokens[pos][0] if pos < len(tokens) else None
@@ -122,39 +143,46 @@ def parse(text: str) -> Node:
         kind = peek()
         if kind in ("NOT", "minus"):
             take()
-            return Not(unary())
+            deeper()
+            inner = unary()
+            nonlocal depth
+            depth -= 1
+            return Not(inner)
         return atom()
 
     def atom() -> Node:
         kind, value = take() if pos < len(tokens) else (None, "")
+        nonlocal depth
         if kind == "open":
+            deeper()
             inner = or_expr()
             if peek() != "close":
                 raise QueryError("a bracket is opened and never closed")
             take()
+            depth -= 1
             return inner
         if kind == "phrase":
             words = words_of(value)
             if not words:
-                raise QueryError(f'the phrase "{value}" has no words')
+                raise _no_words(value) if _WORD.search(value) else QueryError(f"the phrase {_shown(value)} has no words")
             return Phrase(tuple(words)) if len(words) > 1 else Term(words[0])
         if kind == "word":
             if value.endswith("*"):
                 words = words_of(value.rstrip("*"))
                 if len(words) != 1:
-                    raise QueryError(f"{value}: a prefix* needs one word before the star")
+                    raise QueryError(f"{_shown(value)}: a prefix* needs one word before the star")
                 return Prefix(words[0])
             words = words_of(value)
             if not words:
-                raise QueryError(f"{value!r} has no letters or digits to search for")
+                raise _no_words(value)
             return Term(words[0]) if len(words) == 1 else Phrase(tuple(words))
         if kind is None:
             raise QueryError("the query ends where a word was expected")
-        raise QueryError(f"{value or kind!r} where a word was expected")
+        raise QueryError(f"{_shown(value or kind)} where a word was expected")
 
     node = or_expr()
     if pos < len(tokens):
-        raise QueryError(f"unexpected {tokens[pos][1]!r} (a closing bracket without an opening one?)")
+        raise QueryError(f"unexpected {_shown(tokens[pos][1])} (a closing bracket without an opening one?)")
     if _only_negative(node):
         raise QueryError("the query only says what to leave out; add what to look for")
     return node

@@ -15,7 +15,7 @@ from dashboard.downloads import _slug, file_name
 from dashboard.figures import series_figure
 from dashboard.loaders import load_actor_series, load_search, load_search_series
 from dashboard.queries import Filters
-from dashboard.widgets import Context, describe, download, plain
+from dashboard.widgets import Context, clipped, describe, download, plain
 from warehouse import search as search_index
 
 MAX_SERIES = 5
@@ -41,7 +41,7 @@ def render(ctx: Context) -> None:
     for q in queries_[:room]:
         _, _, error = load_search(ctx.db, ctx.stamp, q, bool(forms))
         if error:
-            st.error(f"{plain(q)}: {plain(error)}")
+            st.error(f"{plain(clipped(q))}: {plain(error)}")
     data = load_comparison(ctx, f)
     share = f.measure == "share"
     st.plotly_chart(series_figure(data, "items", share, "Share of voice" if share else "Mentions over time", height=430),

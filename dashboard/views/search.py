@@ -20,7 +20,7 @@ from dashboard.loaders import (
 )
 from dashboard.queries import Filters
 from dashboard.tables import search_results_html
-from dashboard.widgets import Context, _plural, describe, download, plain
+from dashboard.widgets import Context, _plural, clipped, describe, download, plain
 from warehouse import search as search_index
 
 MAX_QUERIES = 5
@@ -81,7 +81,7 @@ def render(ctx: Context) -> None:
     for q in queries_:
         ids, expanded, error = load_search(db, stamp, q, forms)
         if error:
-            st.error(f"{plain(q)}: {plain(error)}")
+            st.error(f"{plain(clipped(q))}: {plain(error)}")
         else:
             found.append(q)
             st.caption(f"«{plain(q)}» searched as {plain(search_index.describe(expanded))}: {_plural(len(ids), 'article')} "
