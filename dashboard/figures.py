@@ -88,3 +88,35 @@ def series_figure(series: pd.DataFrame, unit: str, share: bool, title: str, heig
                       legend=dict(orientation="h", y=-0.15), xaxis=dict(type="date", tickformat="%Y-%m-%d"))
     fig.update_yaxes(ticksuffix="%" if share else "", rangemode="tozero", tickformat=None if share else ",d")
     return fig
+
+
+def outlets_figure(per: pd.DataFrame, top: list[str], y: str, unit: str, share: bool) -> go.Figure:
+    """The top outlets over time (rows of period, outlet and `y`). Outlet names come from the data:
+    each reaches plotly escaped, and no hovertemplate is built from one (px wrote each group's value
+    into its hovertemplate, where `%{x}` in a name was read as a placeholder)."""
+    fig = go.Figure()
+    periods = per["period"].nunique()
+    fmt = ".2f" if share else ",d"
+    for i, outlet in enumerate(top):
+        part = per[per["outlet"] == outlet]
+        fig.add_trace(go.Scatter(x=part["period"], y=part[y], name=label_text(outlet),
+                                 mode="lines+markers" if periods <= 60 else "lines", line=dict(color=PALETTE[i % len(PALETTE)]),
+                                 hovertemplate=f"%{{fullData.name}}<br>%{{x|%Y-%m-%d}}: %{{y:{fmt}}}{'%' if share else ''}<extra></extra>"))
+    fig.update_layout(height=420, margin=dict(l=10, r=10, t=30, b=10), legend=dict(orientation="h", y=-0.2),
+                      title=f"The {len(top)} outlets with most: " + (f"share of each outlet's {unit}" if share else unit),
+                      xaxis=dict(type="date", tickformat="%Y-%m-%d"),
+                      yaxis=dict(title=f"% of the outlet's {unit}" if share else unit, rangemode="tozero"))
+    return fig
+
+
+def outlet_share_figure(totals: pd.DataFrame) -> go.Figure:
+    """Each outlet's share of the selection, as bars (rows of outlet, items, outlet_items,
+    share_of_outlet, share_of_selection); the names escaped, the numbers through customdata."""
+    bar = go.Figure(go.Bar(
+        x=totals["share_of_selection"], y=totals["outlet"].map(label_text), orientation="h",
+        customdata=totals[["items", "outlet_items", "share_of_outlet"]].to_numpy(),
+        hovertemplate="%{y}<br>% of the selection: %{x:.2f}<br>items: %{customdata[0]:,d}<br>"
+                      "all its items: %{customdata[1]:,d}<br>% of its output: %{customdata[2]:.2f}<extra></extra>"))
+    bar.update_layout(height=max(280, 24 * len(totals) + 60), margin=dict(l=10, r=10, t=10, b=10),
+                      yaxis=dict(autorange="reversed"), xaxis=dict(title="% of the selection"))
+    return bar

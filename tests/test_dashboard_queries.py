@@ -199,3 +199,24 @@ def test_the_articles_table_escapes_text_and_links_only_web_addresses():
     assert '<a href="https://example.test/a?b=1&amp;c=2"' in out
     assert "javascript:" not in out and ">Klik</td>" in out
     assert ">2025-06-10<" in out and ">undated<" in out
+
+
+def test_outlet_names_reach_plotly_escaped_and_never_inside_a_hovertemplate():
+    """The Outlets page put outlet names into plotly raw: `<a href>` became a link, `<b>` rendered and
+    `%{x}` in a name landed in px's hovertemplate as a placeholder (issue 22)."""
+    import pandas as pd
+
+    from dashboard.figures import outlet_share_figure, outlets_figure
+
+    odd = '<a href="http://x.test">evil</a><b>%{x}</b>'
+    per = pd.DataFrame({"period": pd.to_datetime(["2025-01-01", "2025-01-02", "2025-01-03"] * 2),
+                        "outlet": [odd] * 3 + ["kompas.com"] * 3, "items": [1, 2, 3, 4, 5, 6]})
+    totals = pd.DataFrame({"outlet": [odd, "kompas.com"], "items": [6, 15], "outlet_items": [10, 20],
+                           "share_of_outlet": [60.0, 75.0], "share_of_selection": [28.6, 71.4]})
+    for fig in (outlets_figure(per, [odd, "kompas.com"], "items", "articles", False), outlet_share_figure(totals)):
+        spec = fig.to_plotly_json()
+        texts = [t.get("name") or "" for t in spec["data"]] + [str(v) for t in spec["data"]
+                                                               for v in list(t.get("y", [])) if isinstance(v, str)]
+        assert not any("<a " in t or "<b>" in t for t in texts), texts
+        assert any("&lt;b&gt;%{x}&lt;/b&gt;" in t for t in texts)
+        assert not any("evil" in (t.get("hovertemplate") or "") for t in spec["data"])
