@@ -33,7 +33,15 @@ from dashboard.loaders import (  # noqa: E402
 from dashboard.loaders import stamp as file_stamp  # noqa: E402
 from dashboard.queries import Filters, WarehouseBusy  # noqa: E402
 from dashboard.views import compare, geography, outlets, overview, profile, search, trending  # noqa: E402
-from dashboard.widgets import Context, _latest_view, _plural, plain, public_reason  # noqa: E402
+from dashboard.widgets import (  # noqa: E402
+    LINK_SETTINGS,
+    Context,
+    _latest_view,
+    _plural,
+    plain,
+    public_reason,
+    unusable_link_settings,
+)
 
 log = logging.getLogger(__name__)
 
@@ -115,6 +123,10 @@ def sidebar_filters(db: str, stamp: float, ov: dict) -> Filters:
     )
     start, end = (tuple(picked) + (None, None))[:2] if isinstance(picked, (tuple, list)) else (picked, picked)  # type: ignore[arg-type]
     end = end or start
+    if start and end and start > end:
+        # A link with the range end first gave "Nothing found" and no hint.
+        start, end = end, start
+        st.sidebar.caption(f"The range was given end first; it is read as {start:%Y-%m-%d} to {end:%Y-%m-%d}.")
     undated = st.sidebar.checkbox(
         f"Include undated articles ({ov['undated']:,})", key="undated", bind="query-params",
         disabled=not ov["undated"],
@@ -144,6 +156,19 @@ def sidebar_filters(db: str, stamp: float, ov: dict) -> Filters:
         interval=auto if interval == "auto" else interval, outlets=tuple(outlets), count=count.lower(),
         measure=measure.lower(), top=int(top), undated=bool(undated),
     )
+
+
+def _link_notice(first_run: bool) -> None:
+    """Name the link's settings that could not be used, until the person changes a filter."""
+    state = st.session_state
+    snapshot = tuple(repr(state.get(k)) for k in LINK_SETTINGS)
+    if first_run:
+        state["_link_unusable"] = unusable_link_settings(state["_opened_with"], state)
+        state["_link_snapshot"] = snapshot
+    if state.get("_link_unusable") and state.get("_link_snapshot") == snapshot:
+        st.warning("This link asked for settings that cannot be used here, so they were left out: "
+                   + "; ".join(plain(x) for x in state["_link_unusable"])
+                   + ". What is shown uses the rest of the link.")
 
 
 def _date_help(ov: dict) -> str:
@@ -222,7 +247,11 @@ def main(db: str | None = None) -> None:
             position="top",
         )
         st.header(f"Indonesian media monitor · {nav.title}", divider="gray")
+        first_run = "_opened_with" not in st.session_state
+        if first_run:  # the link as opened, before the bound widgets rewrite the URL
+            st.session_state["_opened_with"] = {k: st.query_params.get_all(k) for k in st.query_params}
         f = sidebar_filters(db_str, file_stamp(path), ov)
+        _link_notice(first_run)
         ctx_holder["ctx"] = Context(db=db_str, stamp=file_stamp(path), ov=ov, filters=f, view=view)
         nav.run()
     except WarehouseBusy:

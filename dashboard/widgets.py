@@ -50,6 +50,32 @@ def plain(text) -> str:
 _PATH = re.compile(r"""(?:[A-Za-z]:)?(?:[/\\][^\s/\\'"]+)+[/\\]([^\s/\\'"]*)""")
 
 
+# The sidebar's settings a shared link can carry (the widgets bound to the URL, by key).
+LINK_SETTINGS = ("actor", "dates", "undated", "where", "outlet", "interval", "count", "measure", "top", "min", "find")
+
+
+def unusable_link_settings(opened: dict[str, list[str]], state) -> list[str]:
+    """The settings of the link the page was opened with that the sidebar could not take (an actor
+    or outlet the warehouse does not have, a date or choice out of range): Streamlit's bound widgets
+    drop them and rewrite the URL, and the person who opened a shared link saw the whole corpus with
+    no word about it (issue 22). `state`: the widgets' values after the first run."""
+    out = []
+    for key, values in opened.items():
+        if key not in LINK_SETTINGS or key not in state or not values:
+            continue
+        now = state[key]
+        if key in ("actor", "outlet"):
+            kept = {str(v) for v in now or ()}
+            out += [f"{key}={v}" for v in values if v not in kept]
+        elif key == "dates":
+            days = now if isinstance(now, (tuple, list)) else [now]
+            if sorted(values) != sorted(d.isoformat() for d in days if d is not None):
+                out.append("dates=" + ",".join(values))
+        elif [str(now).lower()] != [v.lower() for v in values]:
+            out.append(f"{key}={values[0]}")
+    return [clipped(x) for x in out]
+
+
 def clipped(text: str, limit: int = 60) -> str:
     """User text quoted back in a message, cut to a length a message can hold."""
     text = str(text)

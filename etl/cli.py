@@ -2,8 +2,11 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import signal
 import sys
+
+import duckdb
 
 import warehouse
 from warehouse.lake import LakeError
@@ -77,6 +80,11 @@ def main(argv: list[str] | None = None) -> int:
     except (WarehouseLocked, LakeError, ClusterError, WorkerBroken) as exc:
         print(f"not loaded: {exc}", file=sys.stderr)
         return 2
+    except (duckdb.Error, OSError) as exc:
+        # The warehouse's file cannot be read or written (damaged, truncated, the disk full): one line
+        # that says which and why; what earlier batches committed stays.
+        print(f"stopped: {_storage_problem(exc, db)}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         return _interrupted()
     except RuntimeError as exc:
@@ -101,6 +109,18 @@ def _on_sigterm(signum, frame) -> None:
     global _TERMINATED
     _TERMINATED = True
     raise Terminated()
+
+
+def _storage_problem(exc: BaseException, db) -> str:
+    first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+    if isinstance(exc, OSError) and exc.errno == errno.ENOSPC or "No space left on device" in first:
+        where = getattr(exc, "filename", None) or db
+        return (f"no space left on the device (ENOSPC) writing {where}; the batches written before are kept: "
+                f"free some space and load the same files again")
+    if isinstance(exc, duckdb.Error) and not isinstance(exc, duckdb.IOException) and "Corrupt" not in first:
+        return f"the warehouse {db} gave an error: {first}"
+    return (f"the warehouse {db} cannot be read or written ({first}); if it is damaged, move it aside and "
+            f"load the same files into a new one")
 
 
 def _interrupted() -> int:

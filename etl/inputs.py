@@ -78,6 +78,10 @@ def _walk(folder: Path, problems: list[FileProblem]) -> list[Path]:
             f = Path(root) / name
             if _is_input(f) and f.is_file():
                 found.append(f)
+            elif _is_input(f) and f.is_symlink():
+                # A link to nothing, or links in a loop (a -> b -> a): was skipped without a word.
+                problems.append(FileProblem(path_text(f), "a link that leads to no file (missing, or links in a loop): "
+                                            "not loaded", "warning"))
     return sorted(found)
 
 
@@ -142,8 +146,11 @@ def iter_items(
 ) -> Iterator[Item | FileProblem]:
     """Work items of every file, streaming; a broken file (or row) yields a FileProblem and the rest go on."""
     for path in files:
-        source = path_text(path.resolve())
-        if source != str(path.resolve()):
+        # The path as given, made absolute, not resolved: a linked file is reported (and stored)
+        # under its own name, not its target's (issue 22).
+        given = os.path.abspath(path)
+        source = path_text(given)
+        if source != given:
             yield FileProblem(source, "the file name is not UTF-8: its bytes are written as \\x escapes here and in "
                                       "the warehouse", "warning")
         suffix = path.suffix.lower()

@@ -39,7 +39,9 @@ class LoadReport:
 
     @property
     def failed(self) -> int:
-        return sum(p.severity == "error" for p in self.problems)
+        # Files, not problems: one file can meet two ("stopped reading after row 9" and another);
+        # counting problems gave "files: 1 ... failed files: 2" (issue 22).
+        return len({p.path for p in self.problems if p.severity == "error"})
 
     @property
     def loaded(self) -> int:

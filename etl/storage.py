@@ -196,8 +196,10 @@ class DuckDBStore:
         articles took 2.2 GB uncapped; capped, DuckDB spills to disk)."""
         con = self.connection()
         r = self.report
+        # The totals now, finished_at only when the registry, rollups and index are done: a run killed
+        # in between was recorded as finished (issue 22).
         con.execute(
-            "UPDATE load_runs SET finished_at = now(), files_seen = ?, articles_added = ?, articles_updated = ?, "
+            "UPDATE load_runs SET files_seen = ?, articles_added = ?, articles_updated = ?, "
             "articles_unchanged = ?, files_failed = ?, seconds = ?, rows_seen = ?, duplicates = ?, rows_rejected = ? "
             "WHERE run_id = ?",
             [r.files_seen, r.added, r.updated, r.unchanged, r.failed, r.seconds,
@@ -210,6 +212,7 @@ class DuckDBStore:
         rollups.rebuild(con)
         con.execute(f"SET memory_limit = '{LOAD_MEMORY_LIMIT}'")
         search_index.sync(con, warehouse.db_path(self.db))
+        con.execute("UPDATE load_runs SET finished_at = now() WHERE run_id = ?", [r.run_id])
         if self.publish:
             # The dashboard reads this copy: it shows the previous load's data until this point.
             warehouse.publish(con, warehouse.db_path(self.db))
@@ -276,7 +279,12 @@ def write_batch(con, batch: list[tuple[Item, ArticleBundle]], report: LoadReport
         flush_problems(con, report)
         con.execute("COMMIT")
     except BaseException:
-        con.execute("ROLLBACK")
+        try:
+            con.execute("ROLLBACK")
+        except duckdb.Error:
+            # DuckDB may have ended the transaction itself (a full disk): the error that says why is
+            # the one to raise, not "cannot rollback - no transaction is active" chained after it.
+            pass
         raise
     report.updated += len(present)
     report.added += len(batch) - len(present)

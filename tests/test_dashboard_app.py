@@ -172,3 +172,29 @@ def test_a_damaged_warehouse_gives_a_short_message_without_a_traceback_or_a_serv
 
     config = tomllib.loads((Path(APP).parent.parent / ".streamlit" / "config.toml").read_text())
     assert config["client"]["showErrorDetails"] == "none"
+
+
+def test_a_links_unusable_settings_are_named_and_a_reversed_range_is_read_forwards(dash_db):
+    """`?actor=NoSuchPerson`, `?top=100000`, `?interval=foo`, `?dates=9999-99-99`, an unknown outlet were
+    dropped without a word, and a reversed range gave "Nothing found" (issue 22)."""
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["top"] = "100000"
+    at.query_params["interval"] = "foo"
+    at.query_params["actor"] = ["NoSuchPerson", "Wang Xiaohong"]
+    at.query_params["outlet"] = "no-such-outlet.test"
+    at.query_params["dates"] = ["2025-06-10", "2024-11-28"]
+    at.run()
+    assert not at.exception
+    [notice] = [w.value.replace("\\", "") for w in at.warning]
+    for said in ("top=100000", "interval=foo", "actor=NoSuchPerson", "outlet=no-such-outlet.test"):
+        assert said in notice, notice
+    assert "Wang Xiaohong" not in notice
+    assert any("given end first" in c.value for c in at.sidebar.caption)
+    assert len(titles(at)) > 0  # the range read forwards finds the articles
+    at.sidebar.selectbox(key="top").select(20).run()
+    assert not at.warning  # gone once the person changes a filter
+
+    bad_day = AppTest.from_file(APP, default_timeout=60)
+    bad_day.query_params["dates"] = "9999-99-99"
+    bad_day.run()
+    assert any("dates=9999-99-99" in w.value.replace("\\", "") for w in bad_day.warning)

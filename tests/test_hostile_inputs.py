@@ -256,3 +256,30 @@ def test_text_that_is_not_text_is_cleaned_refused_or_said(tmp_path):
     assert not any("{'a'" in (v or "") or "b'" in (v or "") for r in got.values() for v in r)
     assert any("is not a web address" in m for m in said)
     assert sum("not text: left empty" in m for m in said) == 2, said
+
+
+def test_linked_files_keep_their_own_name_and_dead_or_looping_links_are_reported(tmp_path):
+    """A linked file was reported under its target's path; a looping link was skipped without a word."""
+    from etl.load import load_paths
+
+    _good(tmp_path)
+    target = tmp_path / "elsewhere"
+    target.mkdir()
+    (target / "real.csv").write_text("title,content,url\nJudul,Presiden Joko Widodo hadir.,https://e.test/l\n",
+                                     encoding="utf-8")
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    (inputs / "linked.csv").symlink_to(target / "real.csv")
+    (inputs / "a.csv").symlink_to(inputs / "b.csv")
+    (inputs / "b.csv").symlink_to(inputs / "a.csv")
+    db = tmp_path / "w.duckdb"
+    report = load_paths([inputs], db=db, progress=False)
+    assert report.added == 1
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        [(path,)] = con.execute("SELECT source_path FROM articles").fetchall()
+    finally:
+        con.close()
+    assert path == str(inputs / "linked.csv")
+    said = {p.path: p.message for p in report.problems}
+    assert "loop" in said[str(inputs / "a.csv")] and "loop" in said[str(inputs / "b.csv")]

@@ -197,3 +197,71 @@ def test_a_file_name_that_is_not_utf8_is_reported_and_everything_loads(db_path, 
     assert any(p.path == shown and "not UTF-8" in p.message for p in report.problems)
     assert shown in report.summary()
     assert rows(db_path, "SELECT count(*) FROM articles WHERE source_path = ?".replace("?", f"'{shown}'")) == [(1,)]
+
+
+def _cli_load(args: list[str]):
+    import subprocess
+    import sys
+
+    from .conftest import ROOT
+
+    return subprocess.run([sys.executable, "-m", "etl", "load", *args, "--no-progress"], cwd=ROOT,
+                          capture_output=True, text=True, timeout=600)
+
+
+def test_a_truncated_warehouse_stops_the_load_in_one_line_with_exit_2(tmp_path):
+    """It crashed with a DuckDB traceback and exit 1 (issue 22)."""
+    import os
+
+    db = tmp_path / "w.duckdb"
+    assert _cli_load([str(SEEDS), "--db", str(db)]).returncode == 0
+    os.truncate(db, db.stat().st_size // 2)
+    done = _cli_load([str(SEEDS), "--db", str(db)])
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.startswith("stopped: the warehouse") and "Traceback" not in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1
+
+
+def test_a_full_disk_stops_the_load_naming_enospc(tmp_path):
+    """A full disk ended in a chained traceback whose last line was `cannot rollback - no transaction
+    is active` (issue 22). Needs a small tmpfs (root, and a machine that allows mounting)."""
+    import subprocess
+
+    from .test_concurrency import write_rows
+
+    tiny = tmp_path / "tiny"
+    tiny.mkdir()
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=3m", "tmpfs", str(tiny)], capture_output=True).returncode:
+        pytest.skip("cannot mount a small tmpfs here (needs root and a machine that allows it)")
+    try:
+        rows_csv = write_rows(tmp_path / "rows.csv", 2000)
+        done = _cli_load([str(rows_csv), "--db", str(tiny / "w.duckdb")])
+        assert done.returncode == 2, done.stderr
+        assert done.stderr.startswith("stopped: no space left on the device (ENOSPC)"), done.stderr
+        assert "Traceback" not in done.stderr and len(done.stderr.strip().splitlines()) == 1
+    finally:
+        subprocess.run(["umount", "-l", str(tiny)], capture_output=True)
+
+
+def test_failed_files_count_files_not_problems():
+    from etl.report import FileProblem, LoadReport
+
+    r = LoadReport(files_seen=1, problems=[FileProblem("/in/a.csv", "not valid JSON"),
+                                           FileProblem("/in/a.csv", "stopped reading after row 9: ..."),
+                                           FileProblem("/in/a.csv", "encoding: ...", "warning")])
+    assert r.failed == 1 and "failed files: 1" in r.summary()
+
+
+def test_a_run_that_dies_in_its_end_phase_is_not_recorded_as_finished(db_path, monkeypatch):
+    import etl.search_index
+
+    def killed(*args, **kwargs):
+        raise KeyboardInterrupt  # as a kill inside the search index step would leave it
+
+    monkeypatch.setattr(etl.search_index, "sync", killed)
+    with pytest.raises(KeyboardInterrupt):
+        load_paths([SEEDS], db=db_path)
+    assert rows(db_path, "SELECT finished_at IS NULL FROM load_runs ORDER BY run_id DESC LIMIT 1") == [(True,)]
+    monkeypatch.undo()
+    load_paths([SEEDS], db=db_path)
+    assert rows(db_path, "SELECT finished_at IS NULL FROM load_runs ORDER BY run_id DESC LIMIT 1") == [(False,)]
