@@ -6,7 +6,8 @@ Makes --inputs files (seeded, so every run makes the same ones): random bytes; r
 (the seed page without ../shared) cut at random points, with bytes flipped, re-encoded in part as
 Windows-1252 or UTF-16, with a line of a few megabytes, with a trending list of 10,000 entries;
 CSV, JSON Lines, JSON and Parquet exports cut, flipped, with unbalanced quotes, NUL bytes, a huge
-field or nesting. Each goes through the loader's own steps (reading, parsing, extraction), timed,
+field or nesting; one file in five named with odd bytes (Latin-1, a newline, a bidi override); CSVs
+with dates at the calendar's edges, odd authors and URLs, JSON with values that are not text. Each goes through the loader's own steps (reading, parsing, extraction), timed,
 and no exception may escape them; then all are loaded together into one warehouse, and every file
 must be accounted for: articles from it, or a load_errors row that names it. Stops making new
 inputs after --seconds. Exits 1 on an escaped exception or a file lost.
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import shutil
 import sys
@@ -26,6 +28,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 PAGES = ROOT.parent / "shared" / "corpus" / "pages"
+EDGE_DATES = ["9999-12-31T23:59-12:00", "0001-01-01T00:00+14:00", "9999-12-31", "0001-01-01"]
+# File names as bytes (issue 22): Latin-1, a newline, a bidi override, a zero-width space, a tab.
+ODD_NAMES = [b"caf\xe9", b"line\nbreak", "kanan\u202ekiri".encode(), "nol\u200blebar".encode(), b"tab\tname"]
 
 
 def real_pages(limit: int = 200) -> list[str]:
@@ -82,9 +87,15 @@ def make_table(rng: random.Random, pages: list[str], tag: int) -> tuple[str, byt
         data = buf.getvalue()
         return suffix, data[: rng.randrange(len(data) + 1)] if kind == 3 else data
     if suffix == ".csv":
-        rows = ['title,content,date,url']
+        rows = ['title,content,date,url,fetched_at,author']
         for i in range(rng.randrange(1, 30)):
-            rows.append(f'"{title} {i}","{body[:2000].replace(chr(34), "")}",2025-05-0{i % 9 + 1},https://f.test/{tag}/{i}')
+            day, fetched, author = f"2025-05-0{i % 9 + 1}", "", ""
+            if kind == 5:  # issue 22: the calendar's edges, text that is not text, URLs that are no address
+                day = rng.choice(EDGE_DATES + [day])
+                fetched = rng.choice(EDGE_DATES + ["", "bukan tanggal"])
+                author = rng.choice(["Budi\u202e Santoso", "Ani\u200b", "\u2066x\u2069", ""])
+            url = f"https://f.test/{tag}/{i}" if kind != 5 or i % 3 else rng.choice(["www.javascript:alert(1)", "javascript:x()"])
+            rows.append(f'"{title} {i}","{body[:2000].replace(chr(34), "")}",{day},{url},{fetched},{author}')
         data = "\n".join(rows).encode()
         if kind == 0:
             data = data.replace(b'"', b"", 1)  # an unbalanced quote
@@ -98,6 +109,9 @@ def make_table(rng: random.Random, pages: list[str], tag: int) -> tuple[str, byt
             data = data[: rng.randrange(len(data) + 1)]
         return suffix, data
     records = [{"title": f"{title} {i}", "content": body[:2000], "url": f"https://f.test/{tag}/j{i}"} for i in range(rng.randrange(1, 30))]
+    if kind == 5:  # values that are not text (issue 22): an object, a list of objects, a number
+        for r in records:
+            r["author"] = rng.choice([{"a": 1}, [{"b": 2}], 12, None, "Budi"])
     if suffix == ".jsonl":
         data = "\n".join(json.dumps(r, ensure_ascii=False) for r in records).encode()
         if kind == 0:
@@ -133,14 +147,17 @@ def run(n: int, seed: int, seconds: float, work: Path) -> dict:
     for i in range(n):
         if time.monotonic() - started > seconds:
             break
+        odd = ODD_NAMES[i // 10 % len(ODD_NAMES)] if i % 10 in (2, 3) else b""  # one file in five
         if i % 2 == 0:
-            path = work / f"page{i:04d}.txt"
-            path.write_bytes(make_page(rng, pages))
+            data, suffix = make_page(rng, pages), ".txt"
+            stem = f"page{i:04d}"
         else:
             suffix, data = make_table(rng, pages, i)
-            path = work / f"table{i:04d}{suffix}"
-            path.write_bytes(data)
-        files.append(path)
+            stem = f"table{i:04d}"
+        raw = os.fsencode(work) + b"/" + stem.encode() + odd + suffix.encode()
+        with open(raw, "wb") as fh:
+            fh.write(data)
+        files.append(Path(os.fsdecode(raw)))
     fingerprint = extractor_fingerprint()
     escaped, slowest = [], (0.0, "")
     built: dict[Path, set[str]] = {}  # the article ids each file makes (a copy of another file's article is no loss)
@@ -169,12 +186,18 @@ def run(n: int, seed: int, seconds: float, work: Path) -> dict:
         reported = {r[0] for r in con.execute("SELECT DISTINCT source_path FROM load_errors").fetchall()}
     finally:
         con.close()
+    from etl.inputs import path_text
+
+    def stored(p: Path) -> str:  # the name the warehouse knows a file by (escaped when not UTF-8)
+        return path_text(os.path.abspath(p))
+
     copies = {p for p, made in built.items() if made and made <= ids}
-    lost = [p.name for p in files if str(p.resolve()) not in loaded | reported and p not in copies]
+    lost = [stored(p) for p in files if stored(p) not in loaded | reported and p not in copies]
     return {"inputs": len(files), "escaped": escaped, "slowest": slowest, "load_seconds": load_seconds,
             "added": report.added, "failed_files": report.failed, "rows_rejected": sum(report.rejected.values()),
             "files_with_articles": len(loaded), "files_reported": len(reported),
-            "copies": len(copies - {p for p in files if str(p.resolve()) in loaded | reported}), "lost": lost}
+            "copies": len(copies - {p for p in files if stored(p) in loaded | reported}), "lost": lost,
+            "odd_names": sum(any(c in str(p) for c in "\n\t\u202e\u200b") or stored(p) != str(p) for p in files)}
 
 
 def main() -> int:
@@ -195,7 +218,8 @@ def main() -> int:
     print(f"loaded together in {r['load_seconds']:.1f} s: {r['added']:,} articles from {r['files_with_articles']} files, "
           f"{r['failed_files']} files failed, {r['rows_rejected']:,} rows rejected; files reported in load_errors: "
           f"{r['files_reported']}; files whose articles were copies of another file's: {r['copies']}; "
-          f"files lost (none of these): {len(r['lost'])} {r['lost'][:10]}")
+          f"files lost (none of these): {len(r['lost'])} {r['lost'][:10]}; files with odd names: "
+          f"{r['odd_names']}")
     return 1 if r["escaped"] or r["lost"] else 0
 
 

@@ -17,7 +17,7 @@ from typing import Iterable, Iterator
 
 from .executors import default_workers, make_executor, run_ordered
 from .exports import TableOptions
-from .inputs import Item, chunks, discover, extractor_fingerprint, iter_items
+from .inputs import Item, chunks, discover, extractor_fingerprint, iter_items, path_text
 from .report import FileProblem, LoadReport
 from .storage import DuckDBStore, Store, WarehouseLocked
 from .work import Built
@@ -61,6 +61,7 @@ def load_paths(
     started_at = datetime.now(timezone.utc)
     listed = [str(p) for p in paths]
     files, problems = discover(listed)
+    named = [path_text(p) for p in listed]  # as recorded in load_runs: a name that is not UTF-8, escaped
     report = LoadReport(files_seen=len(files), problems=problems)
     fingerprint = extractor_fingerprint() + ("+evidence" if evidence else "")
     report.extractor = fingerprint
@@ -74,7 +75,7 @@ def load_paths(
     store = open_store(db if db is not None else warehouse.location(), report, evidence)
     executor = None
     try:
-        store.start_run(listed, started_at)
+        store.start_run(named, started_at)
         report.pending.extend(problems)
 
         def new_work() -> Iterator[list[Item]]:
@@ -101,7 +102,7 @@ def load_paths(
         executor = None
         report.seconds = time.perf_counter() - started
         t = time.perf_counter()
-        store.finish(listed, started_at)
+        store.finish(named, started_at)
         report.finish_seconds = time.perf_counter() - t
     finally:
         if executor is not None:

@@ -197,6 +197,9 @@ def test_a_file_name_that_is_not_utf8_is_reported_and_everything_loads(db_path, 
     assert any(p.path == shown and "not UTF-8" in p.message for p in report.problems)
     assert shown in report.summary()
     assert rows(db_path, "SELECT count(*) FROM articles WHERE source_path = ?".replace("?", f"'{shown}'")) == [(1,)]
+    again = load_paths([os.fsdecode(bad)], db=db_path)  # the name given as an argument (recorded in load_runs)
+    assert again.unchanged == 1
+    assert rows(db_path, "SELECT inputs FROM load_runs ORDER BY run_id DESC LIMIT 1") == [(shown,)]
 
 
 def _cli_load(args: list[str]):
