@@ -15,6 +15,10 @@ processes killed with SIGKILL (what the OOM killer does) at a random time; the l
 within 60 s of the kill (it runs the dead worker's batches again on fresh workers and finishes, or
 stops with one line and exit 2), and the same load run again must equal the clean load.
 
+--disk-full (issue 22; needs root and a machine that allows mounting a tmpfs): the load runs into a
+warehouse on a tmpfs too small for it; it must stop with one line naming ENOSPC and exit 2; the tmpfs
+is then grown (remount) and the same load run again must equal the clean load.
+
 Exits 1 if any rerun differs or a load did not end by itself.
 """
 from __future__ import annotations
@@ -179,6 +183,38 @@ def run_worker_kills(inputs: list[str], kills: int, seed: int, work: Path, clean
     return results
 
 
+def run_disk_full(inputs: list[str], work: Path, clean: tuple[dict, float]) -> dict | None:
+    reference, _ = clean
+    tiny = work / "tiny"
+    tiny.mkdir()
+    size = max(1, int(sum(f.stat().st_size for f in work.glob("clean.duckdb*") if f.is_file()) / 2**20 / 3))
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}m", "tmpfs", str(tiny)], capture_output=True).returncode:
+        print("disk full: cannot mount a tmpfs here (needs root); skipped", flush=True)
+        return None
+    try:
+        db = tiny / "w.duckdb"
+        proc = load(inputs, db)
+        try:
+            _, err = proc.communicate(timeout=900)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            _, err = proc.communicate()
+        lines = err.strip().splitlines()
+        said = lines[-1] if lines else ""
+        subprocess.run(["mount", "-o", "remount,size=4g", str(tiny)], check=True)
+        again = load(inputs, db)
+        again.communicate()
+        got = digest(db) if again.returncode == 0 else {}
+        differ = [name for name in reference if got.get(name) != reference[name]]
+        ok = proc.returncode == 2 and len(lines) == 1 and "ENOSPC" in said and not differ
+        print(f"disk full ({size} MiB tmpfs): exit {proc.returncode}, {len(lines)} line(s): {said[:160]!r}; after growing "
+              f"the disk, rerun exit {again.returncode}; " + ("equal to the clean load" if not differ else f"DIFFERENT: {differ}"),
+              flush=True)
+        return {"rc": proc.returncode, "lines": len(lines), "said": said, "differ": differ, "ok": ok}
+    finally:
+        subprocess.run(["umount", "-l", str(tiny)], capture_output=True)
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--input", action="append", help="files or folders to load (default: ../shared/corpus)")
@@ -186,6 +222,7 @@ def main() -> int:
     ap.add_argument("--seed", type=int, default=11)
     ap.add_argument("--max-at", type=float, help="kill no later than this many seconds into a load")
     ap.add_argument("--worker-kills", type=int, default=0, help="loads in which one extraction worker is killed")
+    ap.add_argument("--disk-full", action="store_true", help="a load into a tmpfs too small for it, then a rerun")
     args = ap.parse_args()
     inputs = args.input or [str(ROOT.parent / "shared" / "corpus")]
     work = Path(tempfile.mkdtemp(prefix="media-faults-"))
@@ -193,6 +230,7 @@ def main() -> int:
         clean = clean_load(inputs, work)
         results = run(inputs, args.kills, args.seed, work, args.max_at, clean)
         worker_results = run_worker_kills(inputs, args.worker_kills, args.seed, work, clean)
+        disk = run_disk_full(inputs, work, clean) if args.disk_full else None
     finally:
         shutil.rmtree(work, ignore_errors=True)
     bad = [r for r in results if r["differ"] or r["rerun_rc"] != 0]
@@ -206,6 +244,8 @@ def main() -> int:
               f"after the kill; finished {sum(r['rc'] == 0 for r in wk)}, stopped with exit 2 {sum(r['rc'] == 2 for r in wk)}); "
               f"reruns equal to the clean load: {len(worker_results) - len(wbad)} of {len(worker_results)}")
         bad += wbad
+    if disk is not None and not disk["ok"]:
+        bad.append(disk)
     return 1 if bad else 0
 
 
