@@ -14,6 +14,7 @@ import re
 import threading
 import time
 import unicodedata
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -130,18 +131,65 @@ class CsvDownload:
         return to_csv(self.make(latest))
 
 
+# The deferred ids this process handed out: id -> (session, the button's stable element id). A rerun
+# drops a button's previous id as it draws the button again; a click that the browser sent with the
+# previous id before the new one reached it found nothing, and gave no file and no message (3 of
+# about 150 clicks during reruns, issue 22). Such a click is served by the button's current id.
+_HANDED_OUT: OrderedDict[str, tuple[str, str]] = OrderedDict()
+_HANDED_OUT_CAP = 20_000
+_installed = threading.Lock()
+
+
 def attach_entry(download: CsvDownload) -> None:
     """Find Streamlit's record of the deferred file this callable serves, so that a click on a button
-    of an earlier run can rename the file to the filters it is built from. Streamlit keeps the record
-    in a private table; if its layout changes, `entry` stays None and such a click fails cleanly."""
+    of an earlier run can rename the file to the filters it is built from, and remember its id for a
+    click that arrives with it after a rerun replaced it. Streamlit keeps the record in a private
+    table; if its layout changes, `entry` stays None and such a click fails cleanly."""
     try:
         from streamlit.runtime import get_instance
 
         mgr = get_instance().media_file_mgr
+        _install_fallback(mgr)
         with mgr._lock:  # noqa: SLF001
-            for entry in mgr._deferred_callables.values():  # noqa: SLF001
+            for file_id, entry in mgr._deferred_callables.items():  # noqa: SLF001
                 if entry.get("callable") is download:
                     download.entry = entry
+                    if entry.get("element_id"):
+                        _HANDED_OUT[file_id] = (entry["session_id"], entry["element_id"])
+                        while len(_HANDED_OUT) > _HANDED_OUT_CAP:
+                            _HANDED_OUT.popitem(last=False)
                     return
     except Exception as exc:  # a private structure: never let it break the page
         log.debug("deferred download record not found: %s", exc)
+
+
+def current_id(deferred: dict, old_id: str) -> str | None:
+    """The id the same button of the same session holds now, for an id a rerun dropped."""
+    seen = _HANDED_OUT.get(old_id)
+    if seen is None:
+        return None
+    for file_id, entry in deferred.items():
+        if (entry.get("session_id"), entry.get("element_id")) == seen:
+            return file_id
+    return None
+
+
+def _install_fallback(mgr) -> None:
+    """Wrap the media manager's execute_deferred (once per process) so that a click with a dropped id
+    runs the button's current callable, which builds the newest filters' file."""
+    with _installed:
+        if getattr(mgr, "_media_monitor_fallback", False):
+            return
+        original = mgr.execute_deferred
+
+        def execute_deferred(file_id: str) -> str:
+            with mgr._lock:  # noqa: SLF001
+                known = file_id in mgr._deferred_callables  # noqa: SLF001
+                now = None if known else current_id(mgr._deferred_callables, file_id)  # noqa: SLF001
+            if now is not None:
+                log.info("download clicked with a dropped id %s: served by the button's current id %s", file_id, now)
+                return original(now)
+            return original(file_id)
+
+        mgr.execute_deferred = execute_deferred
+        mgr._media_monitor_fallback = True

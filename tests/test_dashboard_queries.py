@@ -220,3 +220,24 @@ def test_outlet_names_reach_plotly_escaped_and_never_inside_a_hovertemplate():
         assert not any("<a " in t or "<b>" in t for t in texts), texts
         assert any("&lt;b&gt;%{x}&lt;/b&gt;" in t for t in texts)
         assert not any("evil" in (t.get("hovertemplate") or "") for t in spec["data"])
+
+
+def test_a_download_clicked_with_an_id_a_rerun_dropped_gets_the_buttons_current_file():
+    """A rerun drops a download button's previous deferred id as it draws the button again; a click
+    the browser sent with the previous id found nothing: no file, no message (issue 22)."""
+    from streamlit.runtime.media_file_manager import MediaFileManager
+    from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+
+    from dashboard import downloads
+
+    storage = MemoryMediaFileStorage("/media")
+    mgr = MediaFileManager(storage)
+    downloads._install_fallback(mgr)
+    old = mgr.add_deferred(lambda: b"earlier run", "text/csv", "coord", "a.csv", element_id="button-1")
+    downloads._HANDED_OUT[old] = ("dontcare", "button-1")  # what attach_entry records (no session here)
+    mgr.remove_deferred("coord", element_id="button-1")  # the rerun draws the button again
+    mgr.add_deferred(lambda: b"newest run", "text/csv", "coord", "a.csv", element_id="button-1")
+    url = mgr.execute_deferred(old)
+    assert storage.get_file(url.rsplit("/", 1)[-1].split(".")[0]).content == b"newest run"
+    with pytest.raises(Exception, match="not found"):
+        mgr.execute_deferred("never-handed-out")
