@@ -38,6 +38,7 @@ from dashboard.widgets import (  # noqa: E402
     Context,
     _latest_view,
     _plural,
+    clipped,
     plain,
     public_reason,
     unusable_link_settings,
@@ -163,12 +164,21 @@ def _link_notice(first_run: bool) -> None:
     state = st.session_state
     snapshot = tuple(repr(state.get(k)) for k in LINK_SETTINGS)
     if first_run:
-        state["_link_unusable"] = unusable_link_settings(state["_opened_with"], state)
+        opened = state["_opened_with"]
+        # A link copied from such a page carries them on under `unused` (the bound widgets rewrite
+        # their own keys without them), so whoever opens it next is told too.
+        carried = [clipped(v) for v in opened.get("unused", [])]
+        found = unusable_link_settings(opened, state)
+        state["_link_unusable"] = list(dict.fromkeys(carried + found))
         state["_link_snapshot"] = snapshot
-    if state.get("_link_unusable") and state.get("_link_snapshot") == snapshot:
+    unusable = state.get("_link_unusable")
+    if unusable and state.get("_link_snapshot") == snapshot:
+        st.query_params["unused"] = unusable
         st.warning("This link asked for settings that cannot be used here, so they were left out: "
-                   + "; ".join(plain(x) for x in state["_link_unusable"])
-                   + ". What is shown uses the rest of the link.")
+                   + "; ".join(plain(x) for x in unusable)
+                   + ". What is shown uses the rest of the link (which keeps them under `unused`).")
+    elif "unused" in st.query_params:
+        del st.query_params["unused"]  # the person chose other settings: the link is theirs now
 
 
 def _date_help(ov: dict) -> str:

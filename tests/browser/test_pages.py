@@ -155,3 +155,16 @@ def test_the_filters_follow_the_user_from_page_to_page(page, browser_pages):
 
 
 # --- text stays text (issue 11) ------------------------------------------------------------------
+
+
+def test_a_shared_links_unusable_settings_are_named_and_kept_in_the_url(server, browser_pages):
+    """`?top=100000&interval=foo&actor=NoSuchPerson` were dropped and the URL rewritten, so the person
+    who opened the link saw the whole corpus with no word about it (issue 22)."""
+    page = browser_pages(server + "/?top=100000&interval=foo&actor=NoSuchPerson&actor=Wang+Xiaohong",
+                         ready="Matching articles")
+    notice = page.get_by_text("This link asked for settings that cannot be used here")
+    notice.wait_for(timeout=30_000)
+    said = notice.inner_text()
+    assert "top=100000" in said and "interval=foo" in said and "actor=NoSuchPerson" in said
+    _wait_for_rerun(page)
+    assert "unused=" in page.url and "Wang" in page.url, page.url
