@@ -14,7 +14,7 @@ from warehouse.lake import LakeError
 from .columns import FIELDS
 from .executors import ClusterError, WorkerDied
 from .exports import TableOptions
-from .load import WarehouseLocked, load_paths
+from .load import STOP, WarehouseLocked, load_paths
 from .work import WorkerBroken
 
 
@@ -69,7 +69,20 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     # SIGTERM (systemd stopping the service, `kill`, a container's end) stops the load as Ctrl-C does:
     # it had ended the process at once with exit 143 and no word.
-    signal.signal(signal.SIGTERM, _on_sigterm)
+    STOP.clear()
+    # SIGINT only where it is not ignored: a shell starts background jobs with it ignored, so that a
+    # Ctrl-C at the terminal leaves them running.
+    ignored = signal.getsignal(signal.SIGINT) == signal.SIG_IGN
+    previous = (signal.signal(signal.SIGTERM, _on_sigterm),
+                signal.getsignal(signal.SIGINT) if ignored else signal.signal(signal.SIGINT, _on_sigint))
+    try:
+        return _load(args, db, options)
+    finally:
+        signal.signal(signal.SIGTERM, previous[0])
+        signal.signal(signal.SIGINT, previous[1])
+
+
+def _load(args, db, options: TableOptions) -> int:
     try:
         report = load_paths(args.paths, db=db, progress=False if args.no_progress else None, options=options,
                             workers=args.workers, evidence=args.evidence, scheduler=args.scheduler)
@@ -80,20 +93,23 @@ def main(argv: list[str] | None = None) -> int:
     except (WarehouseLocked, LakeError, ClusterError, WorkerBroken) as exc:
         print(f"not loaded: {exc}", file=sys.stderr)
         return 2
-    except (duckdb.Error, OSError) as exc:
+    except KeyboardInterrupt:
+        return _interrupted()
+    except (duckdb.Error, OSError, RuntimeError) as exc:
+        # Ctrl-C inside a DuckDB query surfaces as DuckDB's error ("Query interrupted"), not
+        # KeyboardInterrupt: the handler's flag says which it was.
+        if STOP.is_set() or str(exc).strip() == "Query interrupted":
+            return _interrupted()
+        if not isinstance(exc, (duckdb.Error, OSError)):
+            raise
         # The warehouse's file cannot be read or written (damaged, truncated, the disk full): one line
         # that says which and why; what earlier batches committed stays.
         print(f"stopped: {_storage_problem(exc, db)}", file=sys.stderr)
         return 2
-    except KeyboardInterrupt:
-        return _interrupted()
-    except RuntimeError as exc:
-        # Ctrl-C inside a DuckDB query surfaces as DuckDB's "Query interrupted", not KeyboardInterrupt.
-        if str(exc).strip() != "Query interrupted":
-            raise
-        return _interrupted()
     print(f"warehouse: {db}")
     print(report.summary())
+    if STOP.is_set():  # the signal came as the load ended, and was swallowed on the way: say so
+        return _interrupted()
     # Non-zero only when nothing at all could be loaded.
     return 1 if report.loaded == 0 else 0
 
@@ -108,7 +124,13 @@ _TERMINATED = False
 def _on_sigterm(signum, frame) -> None:
     global _TERMINATED
     _TERMINATED = True
+    STOP.set()
     raise Terminated()
+
+
+def _on_sigint(signum, frame) -> None:
+    STOP.set()  # the load also checks it between batches: DuckDB may swallow the exception below
+    raise KeyboardInterrupt
 
 
 def _storage_problem(exc: BaseException, db) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import sys
+import threading
 import time
 from datetime import datetime, timezone
 from typing import Iterable, Iterator
@@ -26,6 +27,17 @@ __all__ = ["BATCH_SIZE", "FileProblem", "LoadReport", "WarehouseLocked", "discov
            "load_paths", "open_store"]
 
 BATCH_SIZE = 500
+
+# Set by the command line's SIGINT and SIGTERM handlers. The handler also raises KeyboardInterrupt
+# where the load is, but DuckDB can swallow that exception when the signal lands inside one of its
+# calls (a Ctrl-C test saw the load run to its end once, exit 0, under a busy machine): the load
+# checks this between batches too.
+STOP = threading.Event()
+
+
+def _check_stop() -> None:
+    if STOP.is_set():
+        raise KeyboardInterrupt
 
 
 def open_store(db, report: LoadReport, evidence: bool = False) -> Store:
@@ -80,6 +92,7 @@ def load_paths(
 
         def new_work() -> Iterator[list[Item]]:
             for chunk in _timed(chunks(iter_items(files, fingerprint, options), report, BATCH_SIZE), report):
+                _check_stop()
                 if bar is not None:
                     bar.update(len(chunk))
                 t = time.perf_counter()
@@ -89,6 +102,7 @@ def load_paths(
                     yield todo
 
         def write(built: Built) -> None:
+            _check_stop()
             t = time.perf_counter()
             store.write(built)
             report.writer_seconds += time.perf_counter() - t
@@ -101,8 +115,10 @@ def load_paths(
         executor.close()
         executor = None
         report.seconds = time.perf_counter() - started
+        _check_stop()
         t = time.perf_counter()
         store.finish(named, started_at)
+        _check_stop()
         report.finish_seconds = time.perf_counter() - t
     finally:
         if executor is not None:

@@ -162,8 +162,11 @@ def test_ctrl_c_stops_a_load_and_the_next_load_finishes_it(tmp_path):
     assert proc.wait(timeout=600) == 0
 
     db = tmp_path / "w.duckdb"
+    # As a terminal starts it: SIGINT at its default. A test run started as a background job of a
+    # non-interactive shell has SIGINT ignored, and the load would inherit that and rightly ignore it.
     proc = subprocess.Popen([sys.executable, "-m", "etl", "load", str(rows), "--db", str(db), "--no-progress"],
-                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     time.sleep(3.0)
     assert proc.poll() is None, "the load ended before it could be interrupted"
     os.killpg(proc.pid, signal.SIGINT)  # what Ctrl-C in a terminal sends: the whole process group
@@ -329,3 +332,22 @@ def test_sigterm_stops_a_load_as_ctrl_c_does_and_exits_143(tmp_path):
     assert err.startswith("terminated (SIGTERM): nothing was half-written") and "Traceback" not in err, err
     assert _load([rows], db).wait(timeout=600) == 0
     assert digest(db) == digest(clean)
+
+
+def test_a_load_started_with_sigint_ignored_keeps_ignoring_it(tmp_path):
+    """A shell starts background jobs with SIGINT ignored so that Ctrl-C at the terminal leaves them
+    running; the loader's own SIGINT handler must not undo that."""
+    import os
+    import signal
+
+    rows = write_rows(tmp_path / "rows.csv", 3000)
+    proc = subprocess.Popen([sys.executable, "-m", "etl", "load", str(rows), "--db", str(tmp_path / "w.duckdb"),
+                             "--no-progress"], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            start_new_session=True, preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN))
+    while proc.poll() is None and not _workers(proc.pid):
+        time.sleep(0.1)
+    assert proc.poll() is None, "the load ended before it could be sent SIGINT"
+    os.killpg(proc.pid, signal.SIGINT)
+    out, err = proc.communicate(timeout=300)
+    assert proc.returncode == 0, err
+    assert "articles added: 3000" in out
