@@ -262,25 +262,36 @@ def _kill_workers(proc: subprocess.Popen, times: int | None) -> int:
     return len(killed)
 
 
+def _rows_and_a_clean_load(tmp_path: Path) -> tuple[Path, Path]:
+    """6,000 rows, and a clean load of them to compare a disturbed load's rerun with."""
+    rows = write_rows(tmp_path / "rows.csv", 6000)
+    clean = tmp_path / "clean.duckdb"
+    assert _load([rows], clean).wait(timeout=600) == 0
+    return rows, clean
+
+
+def _ended(proc: subprocess.Popen, what: str, timeout: float = 300) -> tuple[str, str]:
+    """The load's output; a load that does not end within the timeout is killed and the test fails."""
+    try:
+        return proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        raise AssertionError(f"the load hung {what}") from None
+
+
 def test_a_killed_worker_s_batches_run_again_and_the_load_equals_a_clean_one(tmp_path):
     """multiprocessing.Pool waited for ever on a SIGKILLed worker's result, holding the warehouse
     lock (issue 22): the load must notice, and here, with one kill, finish the work."""
     from bench.fault_injection import digest
 
-    rows = write_rows(tmp_path / "rows.csv", 6000)
-    clean = tmp_path / "clean.duckdb"
-    assert _load([rows], clean).wait(timeout=600) == 0
+    rows, clean = _rows_and_a_clean_load(tmp_path)
     db = tmp_path / "w.duckdb"
     proc = _load([rows], db)
     while proc.poll() is None and not _workers(proc.pid):
         time.sleep(0.1)
     time.sleep(1.0)  # let it get to work
     assert _kill_workers(proc, times=1) == 1, "the load ended before a worker could be killed"
-    try:
-        out, err = proc.communicate(timeout=300)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        raise AssertionError("the load hung after a worker was killed") from None
+    out, err = _ended(proc, "after a worker was killed")
     assert proc.returncode == 0, err
     # "killed by SIGKILL" when the pool saw its worker end; under a busy machine it may only know "abruptly"
     assert "an extraction worker died (" in out and "1 time(s)" in out, err
@@ -290,18 +301,12 @@ def test_a_killed_worker_s_batches_run_again_and_the_load_equals_a_clean_one(tmp
 def test_a_load_whose_workers_keep_dying_stops_with_the_reason_and_a_rerun_finishes_it(tmp_path):
     from bench.fault_injection import digest
 
-    rows = write_rows(tmp_path / "rows.csv", 6000)
-    clean = tmp_path / "clean.duckdb"
-    assert _load([rows], clean).wait(timeout=600) == 0
+    rows, clean = _rows_and_a_clean_load(tmp_path)
     db = tmp_path / "w.duckdb"
     proc = _load([rows], db)
     killer = threading.Thread(target=_kill_workers, args=(proc, None), daemon=True)
     killer.start()
-    try:
-        out, err = proc.communicate(timeout=300)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        raise AssertionError("the load hung while its workers were killed") from None
+    out, err = _ended(proc, "while its workers were killed")
     assert proc.returncode == 2, (out, err)
     assert err.startswith("stopped: an extraction worker process died ("), err
     assert "Traceback" not in err and len(err.strip().splitlines()) == 1
@@ -316,9 +321,7 @@ def test_sigterm_stops_a_load_as_ctrl_c_does_and_exits_143(tmp_path):
 
     from bench.fault_injection import digest
 
-    rows = write_rows(tmp_path / "rows.csv", 6000)
-    clean = tmp_path / "clean.duckdb"
-    assert _load([rows], clean).wait(timeout=600) == 0
+    rows, clean = _rows_and_a_clean_load(tmp_path)
     db = tmp_path / "w.duckdb"
     proc = subprocess.Popen([sys.executable, "-m", "etl", "load", str(rows), "--db", str(db), "--no-progress"],
                             cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
