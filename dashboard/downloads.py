@@ -185,11 +185,20 @@ def _install_fallback(mgr) -> None:
         def execute_deferred(file_id: str) -> str:
             with mgr._lock:  # noqa: SLF001
                 known = file_id in mgr._deferred_callables  # noqa: SLF001
-                now = None if known else current_id(mgr._deferred_callables, file_id)  # noqa: SLF001
-            if now is not None:
-                log.info("download clicked with a dropped id %s: served by the button's current id %s", file_id, now)
-                return original(now)
-            return original(file_id)
+            if known or file_id not in _HANDED_OUT:
+                return original(file_id)
+            # The rerun dropped the id and may not have drawn the button again yet: wait for it.
+            deadline = time.monotonic() + WAIT_SECONDS
+            while True:
+                with mgr._lock:  # noqa: SLF001
+                    now = current_id(mgr._deferred_callables, file_id)  # noqa: SLF001
+                if now is not None or time.monotonic() > deadline:
+                    break
+                time.sleep(0.05)
+            if now is None:
+                return original(file_id)
+            log.info("download clicked with a dropped id %s: served by the button's current id %s", file_id, now)
+            return original(now)
 
         mgr.execute_deferred = execute_deferred
         mgr._media_monitor_fallback = True

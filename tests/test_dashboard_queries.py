@@ -241,3 +241,14 @@ def test_a_download_clicked_with_an_id_a_rerun_dropped_gets_the_buttons_current_
     assert storage.get_file(url.rsplit("/", 1)[-1].split(".")[0]).content == b"newest run"
     with pytest.raises(Exception, match="not found"):
         mgr.execute_deferred("never-handed-out")
+    # A click that arrives while the rerun has dropped the button and not yet drawn it again waits.
+    import threading
+
+    gone = mgr.add_deferred(lambda: b"one more run", "text/csv", "coord", "a.csv", element_id="button-1")
+    downloads._HANDED_OUT[gone] = ("dontcare", "button-1")
+    mgr.remove_deferred("coord", element_id="button-1")
+    later = threading.Timer(0.3, lambda: mgr.add_deferred(lambda: b"drawn again", "text/csv", "coord", "a.csv",
+                                                          element_id="button-1"))
+    later.start()
+    url = mgr.execute_deferred(gone)
+    assert storage.get_file(url.rsplit("/", 1)[-1].split(".")[0]).content == b"drawn again"
