@@ -168,3 +168,23 @@ def test_a_shared_links_unusable_settings_are_named_and_kept_in_the_url(server, 
     assert "top=100000" in said and "interval=foo" in said and "actor=NoSuchPerson" in said
     _wait_for_rerun(page)
     assert "unused=" in page.url and "Wang" in page.url, page.url
+
+
+def test_a_damaged_search_index_gives_a_short_message_not_a_traceback(tmp_path, browser_pages):
+    """A damaged search index showed tantivy's traceback with the server's paths in the page (issue 22)."""
+    from tests.dashboard_data import build_dashboard_db
+
+    from .conftest import _need_chromium, _serve
+
+    _need_chromium()
+    db = build_dashboard_db(tmp_path / "dash.duckdb")
+    index = tmp_path / "dash.duckdb.search"
+    for f in index.iterdir():
+        if f.name != "meta.json" and f.is_file():
+            f.write_bytes(b"\x00damaged" * 64)
+    (index / "meta.json").write_text('{"segments": [ not json', encoding="utf-8")
+    with _serve(db, tmp_path / "serve.log") as url:
+        page = browser_pages(url + "/search?q=interpol", ready="Indonesian media monitor")
+        page.get_by_text("cannot be shown").first.wait_for(timeout=30_000)
+        text = page.inner_text("body")
+    assert "Traceback" not in text and str(tmp_path) not in text, text[:2000]
