@@ -132,9 +132,16 @@ class LocalPool:
     def close(self) -> None:
         # Stopping early (Ctrl-C, an error) must not wait for the chunks in flight: the workers are
         # terminated (they ignore SIGINT, see work.warm), and their unfinished chunks were never written.
-        for p in list((getattr(self._pool, "_processes", None) or {}).values()):
+        processes = list((getattr(self._pool, "_processes", None) or {}).values())
+        for p in processes:
             p.terminate()
-        self._pool.shutdown(wait=True, cancel_futures=True)
+        # Not wait=True: joining the pool's manager thread could wait on a pipe the terminated workers
+        # left full. The workers themselves are waited for, briefly, and killed if they linger.
+        self._pool.shutdown(wait=False, cancel_futures=True)
+        for p in processes:
+            p.join(timeout=10)
+            if p.is_alive():
+                p.kill()
 
 
 def _exit_codes(processes: list[multiprocessing.process.BaseProcess]) -> str:
