@@ -225,7 +225,40 @@ def find_actors(text: str, headline: bool | None = None, sport: bool = False) ->
             continue  # "Piala Uber": a cup named after someone, not the company
         hits.append(ActorHit("organization", text[start:end], start, end))
         covered[start:end] = b"\x01" * (end - start)
-    return sorted(hits, key=lambda h: (h.start, h.end))
+    return _join_double_acronyms(sorted(hits, key=lambda h: (h.start, h.end)), text)
+
+
+_DOUBLE = re.compile(r"^(.*\S)\s*\(([^()]+)\)$")
+_PLACE_SHORT = re.compile(r"\s*\(([A-Z][A-Za-z0-9-]{1,12})\)")
+
+
+def _join_double_acronyms(hits: list[ActorHit], text: str) -> list[ActorHit]:
+    """`Badan Pengelola Investasi (BPI) Daya Anagata Nusantara (Danantara)`, `Satuan Tugas (Satgas)
+    Makan Bergizi Gratis (MBG)`, `Badan Penanggulangan Bencana Daerah (BPBD) Daerah Istimewa
+    Yogyakarta (DIY)`: an organisation's `Long (ACR)` followed at once by another organisation's or a
+    place's `Long (ACR)` is one organisation when the text itself writes the two short forms together
+    (`BPI Danantara`, `Satgas MBG`, `BPBD DIY`): 55 such pairs in 284 in the corpus, over 20 outlets."""
+    if len(hits) < 2 or ") " not in text:
+        return hits
+    out: list[ActorHit] = []
+    for h in hits:
+        prev = out[-1] if out else None
+        if prev is not None and prev.kind == "organization" and prev.short and h.kind in ("organization", "place") \
+                and 0 < h.start - prev.end <= 1 and text[prev.end : h.start].isspace():
+            second_long, second_short, end = None, None, h.end
+            m = _DOUBLE.match(h.name) if h.kind == "organization" else None
+            if m:
+                second_long, second_short = m.group(1), m.group(2)
+            after = _PLACE_SHORT.match(text, h.end) if h.kind == "place" else None
+            if after:
+                second_long, second_short, end = h.name, after.group(1), after.end()
+            if second_long and second_short and f"{prev.short} {second_short}" in text:
+                first_long = prev.name[: prev.name.rfind("(")].rstrip()
+                joined = f"{prev.short} {second_short}"
+                out[-1] = ActorHit("organization", f"{first_long} {second_long} ({joined})", prev.start, end, short=joined)
+                continue
+        out.append(h)
+    return out
 
 
 def is_headline_like(text: str) -> bool:

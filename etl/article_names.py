@@ -12,7 +12,7 @@ from functools import lru_cache
 
 from . import lexicons
 from .actors import ActorHit
-from .gazetteers import org_aliases
+from .gazetteers import org_aliases, place_countries
 from .name_forms import abbreviates, key, long_and_acronym, org_core, without_country
 
 
@@ -173,6 +173,13 @@ def org_resolver(hits: list[ActorHit]):
             long_form = h.name[: -len(h.short) - 2].rstrip(" (")
             joined.setdefault(long_form, first)
             joined.setdefault(h.name, first)
+            if " " in h.short:
+                # `... (BPI Danantara)`: each short form that is no place stands for it (`Danantara`),
+                # not `DIY` of `... (BPBD DIY)`.
+                places = place_countries()
+                for part in h.short.split():
+                    if part not in places:
+                        joined.setdefault(part, first)
     listed = org_aliases()
     forms: dict[str, list[str]] = {}
     for h in hits:

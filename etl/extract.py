@@ -15,6 +15,7 @@ from .candidates import Candidate, load_keeper
 from .countries import find_countries
 from .gazetteers import org_aliases, place_countries
 from .name_forms import is_short_form
+from .phrase_casing import common_phrase, head_without_name
 from .registry import blocked, key
 from .topics import TITLE_WEIGHT, TopicHit, find_topic_keywords, topics
 
@@ -71,13 +72,27 @@ def extract_article(
     body is merged into `Wang Xiaohong`; each trending headline is its own little text. The
     dateline's place (`SLEMAN -`) is a place of the body."""
     # A title is read as a headline even where a lead sentence is glued to it.
-    parts = [("title", None, title or "", True), ("caption", None, caption or "", False), ("body", None, body or "", False)]
+    parts = [("title", None, title or "", headline_case(title)), ("caption", None, caption or "", False), ("body", None, body or "", False)]
     out = _extract_group(parts)
     if dateline:
         out.extend(_dateline_place(dateline))
     for rank, headline in trending or []:
         out.extend(_trending_mentions(rank, headline))
     return out
+
+
+_LONG_WORD = re.compile(r"[^\W\d_]{4,}")
+
+
+def headline_case(title: str | None) -> bool:
+    """Is a title written in Title Case, where every word looks like a name? Judged on its first ten
+    words of four letters or more, so that a lead sentence glued to a Title Case title does not make
+    it sentence case; a sentence-case title (`Sri Mulyani gali peluang ... dengan Bank Dunia`) keeps
+    what its capitals say (`Bank Dunia`, not `Bank` and the ordinary `dunia`)."""
+    words = _LONG_WORD.findall(title or "")[:10]
+    if len(words) < 3:
+        return True
+    return sum(w[0].isupper() for w in words) / len(words) > 0.6
 
 
 # Limits of what one article's extraction reads (issue 11: one 50 MB article stalled a load for hours).
@@ -153,7 +168,7 @@ def _extract_group(parts: Sequence[tuple[str, int | None, str, bool | None]]) ->
             if not inside_person.covers(c.start, c.end):
                 out.append(Mention(part, rank, "country", c.name, c.code, c.start, c.end, text))
         out.extend(_topic_mentions(part, rank, text, topic_hits[(part, rank)]))
-    actor_hits = _kept(actor_hits)
+    actor_hits = [a for a in _kept(actor_hits) if not _no_name(a[3])]
     person = person_resolver([(text, h) for _, _, text, h in actor_hits if h.kind == "person"])
     org = org_resolver([h for _, _, _, h in actor_hits if h.kind == "organization"])
     place = place_resolver([h for _, _, _, h in actor_hits if h.kind == "place"])
@@ -205,6 +220,14 @@ _LONG_ACR = re.compile(r"^(.*\S)\s*\(([^()]+)\)$")
 ActorFind = tuple[str, int | None, str, ActorHit]  # part, trending rank, the part's text, the hit
 
 
+def _no_name(hit: ActorHit) -> bool:
+    """A head alone (`Bank`, `Sekretariat`) or a common phrase (`Tim Investigasi`), by the corpus's
+    casing habits (phrase_casing.py); never a name the lexicons list."""
+    if hit.name in org_aliases() or hit.name in place_countries():
+        return False
+    return (hit.kind == "organization" and head_without_name(hit.name)) or common_phrase(hit.name)
+
+
 def candidates_of(actor_hits: Sequence[ActorFind]) -> list[Candidate]:
     """The found names as the keep-or-drop stage sees them (candidates.py)."""
     return [Candidate(h.kind, h.name, part, text, h.start, h.end, h.titled, part in ("title", "trending"))
@@ -223,7 +246,7 @@ def _kept(actor_hits: list[ActorFind]) -> list[ActorFind]:
 def find_candidates(title: str, caption: str | None, body: str) -> list[tuple[ActorFind, Candidate]]:
     """Every name the extractor proposes for an article's title, caption and body, before the keep
     stage (for labelling and for `python -m etl.train keep`)."""
-    parts = [("title", None, title or "", True), ("caption", None, caption or "", False), ("body", None, body or "", False)]
+    parts = [("title", None, title or "", headline_case(title)), ("caption", None, caption or "", False), ("body", None, body or "", False)]
     return _proposed(parts)
 
 
@@ -366,3 +389,4 @@ def count_mentions(mentions: list[Mention]) -> list[MentionCount]:
     """One row per (part, trending rank, kind, entity) with its number of occurrences."""
     counts = Counter((m.part, m.trending_rank, m.kind, m.entity, m.entity_code) for m in mentions)
     return [MentionCount(*key, n) for key, n in counts.items()]
+

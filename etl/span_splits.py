@@ -82,7 +82,8 @@ def end_organisation_before_a_title(doc: Doc, spans: list[Span]) -> list[Span]:
     out = []
     for s in spans:
         cut = None
-        if s.label == "ORG" and s.last > s.first:
+        # Only where a name follows: `Sekretariat Presiden pada Ahad` is the office's name whole.
+        if s.label == "ORG" and s.last > s.first and _name_follows(doc, s.last):
             for i in range(s.first + 1, s.last + 1):
                 if doc.tokens[i][:1].isupper() and _titles_to_end(doc, i, s.last):
                     cut = i
@@ -92,6 +93,11 @@ def end_organisation_before_a_title(doc: Doc, spans: list[Span]) -> list[Span]:
         else:
             out.append(Span("ORG", s.first, cut - 1, s.start, doc.ends[cut - 1]))
     return out
+
+
+def _name_follows(doc: Doc, last: int) -> bool:
+    nxt = last + 1
+    return nxt < len(doc.tokens) and doc.tokens[nxt][:1].isupper() and doc.starts[nxt] - doc.ends[last] <= 1
 
 
 def _titles_to_end(doc: Doc, i: int, last: int) -> bool:

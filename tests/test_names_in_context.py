@@ -119,3 +119,59 @@ def test_a_units_territory_is_no_person():
     # names.tsv.gz holds "Metro Jaya" as a person's name in 4 articles: too little to split a unit.
     assert found("Kabid Humas Polda Metro Jaya Kombes Ade Ary Syam Indradi mengatakan hal itu.") == {
         ("organization", "Polda Metro Jaya"), ("person", "Ade Ary Syam Indradi")}
+
+
+# --- Casing habits of the corpus and the shapes of long names (issue 21, fourth pass) -------------
+
+def test_a_sentence_case_title_keeps_what_its_capitals_say():
+    # Read as Title Case, `Dunia` ("world", mostly lower case) was cut off and `Bank` stood alone.
+    got = {(m.kind, m.entity) for m in extract_article(
+        "Sri Mulyani gali peluang kerja sama Danantara dengan Bank Dunia", None,
+        "Menteri Keuangan Sri Mulyani Indrawati bertemu pejabat Bank Dunia di Jakarta pada Senin.")
+        if m.part == "title"}
+    assert ("organization", "Bank Dunia") in got
+    assert ("organization", "Bank") not in got
+
+
+def test_a_head_alone_and_a_common_phrase_are_no_names_by_the_corpus_casing():
+    from etl.phrase_casing import common_phrase, head_without_name
+
+    assert head_without_name("Bank") and head_without_name("Sekretariat") and head_without_name("Dewan")
+    assert not head_without_name("Polri") and not head_without_name("Kemenkes") and not head_without_name("Danantara")
+    assert common_phrase("Tim Investigasi") and common_phrase("Rumah Sakit")
+    assert not common_phrase("Badan Gizi Nasional") and not common_phrase("Polres Bantul")
+    got = mentioned("Menkeu Bertemu Bank Dunia", "Tim Investigasi datang ke Rumah Sakit itu. Polri menyelidiki kasus itu.")
+    assert ("organization", "Bank") not in got and ("organization", "Tim Investigasi") not in got
+    assert ("organization", "Polri") in got
+
+
+def test_casing_counts_follow_the_bodies():
+    from etl.phrase_casing import build
+
+    body = ("Pejabat itu datang ke kantor Bank Dunia pada Senin pagi. Warga menyimpan uang di bank umum "
+            "sejak lama. Petugas dari Polri menjaga kantor milik Bank Dunia pada hari ini. Polri juga menjaga rumah itu.")
+    counts = build([("Judul", body)])
+    assert counts.continued["Bank"] == 2 and counts.alone["Bank"] == 0
+    assert counts.alone["Polri"] == 1  # the second `Polri` opens a sentence: not counted
+    assert counts.alone["Petugas"] == 0 and counts.alone["Warga"] == 0
+    assert counts.capitalised["bank dunia"] == 2 and counts.lower.get("bank umum", 0) == 0  # never capitalised
+
+
+def test_an_office_named_after_a_title_stays_whole_unless_a_name_follows():
+    assert ("organization", "Sekretariat Presiden") in found(
+        "kata Teddy melalui keterangan tertulis Sekretariat Presiden pada Ahad, 21 September 2025.", headline=False)
+    got = found("Kepala Korps Lalu Lintas Polri Inspektur Jenderal Agus Suryonugroho mengatakan.", headline=False)
+    assert ("person", "Agus Suryonugroho") in got
+    assert not any(k == "organization" and "Inspektur" in n for k, n in got)
+
+
+def test_two_bracketed_short_forms_written_together_make_one_organisation():
+    body = ("Diberitakan sebelumnya, Badan Pengelola Investasi (BPI) Daya Anagata Nusantara (Danantara) "
+            "bersama Qatar Investment Authority (QIA) akan mengelola dana itu. CEO BPI Danantara Rosan "
+            "Roeslani menyampaikan kesiapan Danantara.")
+    got = mentioned("Dana Baru", body)
+    assert ("organization", "Badan Pengelola Investasi Daya Anagata Nusantara (BPI Danantara)") in got
+    assert ("organization", "Danantara") not in got and ("organization", "Badan Pengelola Investasi (BPI)") not in got
+    # Without `BPI Danantara` in the text the two stay two.
+    apart = mentioned("Dana Baru", body.replace("CEO BPI Danantara", "CEO"))
+    assert ("organization", "Badan Pengelola Investasi (BPI)") in apart
