@@ -55,3 +55,15 @@ def test_the_shipped_model_is_what_etl_train_keep_builds(tmp_path):
     out = train(tmp_path / "keep.json", verbose=False)
     assert out.read_bytes() == MODEL_FILE.read_bytes(), "rebuild etl/models/keep.json: python -m etl.train keep"
     load_keeper.cache_clear()
+
+
+@pytest.mark.corpus
+@pytest.mark.skipif(not (SHARED / "corpus" / "pages").is_dir(), reason="../shared/corpus is not beside this checkout")
+def test_the_shipped_casing_table_is_what_etl_train_casing_builds(tmp_path):
+    from etl.train import main
+
+    assert main(["casing", "--out", str(tmp_path)]) == 0
+    from etl.phrase_casing import CASING_FILE
+
+    assert (tmp_path / "casing.tsv.gz").read_bytes() == CASING_FILE.read_bytes(), \
+        "rebuild etl/models/casing.tsv.gz: python -m etl.train casing"
