@@ -395,9 +395,14 @@ def _organizations(groups: _Groups, names: list[NameCount], preferred: dict[str,
         acr, long_key = la[1], key(la[0])
         counts = defined[acr]
         bare = by_key.get(key(acr), acr)
+        if bare != acr and acr.isupper() and not bare.isupper() and _common_word(bare):
+            continue  # `Bumi` ("earth") is not the ticker `BUMI` of `PT Bumi Resources Tbk (BUMI)`
         # The acronym joins the long form it stands for in most definitions, unless it is mostly
         # used for something else (HAMAS, a mosque's youth group, is not Hamas).
-        if counts[long_key] >= 0.6 * sum(counts.values()) and sum(counts.values()) >= 0.05 * articles.get(bare, 0):
+        # Definitions nested in one another agree (`Daya Anagata Nusantara` inside `Badan Pengelola
+        # Investasi Daya Anagata Nusantara`, both `(Danantara)`): a shorter writing of one long form.
+        agreeing = sum(c for k, c in counts.items() if _nested(k, long_key))
+        if agreeing >= 0.6 * sum(counts.values()) and sum(counts.values()) >= 0.05 * articles.get(bare, 0):
             groups.union(n.name, bare, f"the acronym, defined as {la[0]} in {counts[long_key]} articles")
     _same_key(groups, names, lambda name: org_core((long_and_acronym(name) or (name, ""))[0]),
               "the same name without its legal form or affixes (PT, Tbk, Persero, Partai, RI, Pemprov = Pemerintah Provinsi)")
@@ -405,6 +410,15 @@ def _organizations(groups: _Groups, names: list[NameCount], preferred: dict[str,
     _abbreviations(groups, names, lambda n: len(n.name.split()) >= 2 and not long_and_acronym(n.name))
     _written_together(groups, names, together)
     _first_words(groups, names)
+
+
+def _nested(a: str, b: str) -> bool:
+    """One key's words are a run of the other's."""
+    wa, wb = a.split(), b.split()
+    if len(wa) > len(wb):
+        wa, wb = wb, wa
+    n = len(wa)
+    return n > 0 and any(wb[i : i + n] == wa for i in range(len(wb) - n + 1))
 
 
 def _without_country(groups: _Groups, names: list[NameCount], by_key: dict[str, str]) -> None:

@@ -273,3 +273,21 @@ def test_the_entity_page_says_why_each_name_belongs(pages, db_path):
     names = profile_queries.variants(db_path, queries.Filters(), eid)
     assert set(names.columns) >= {"name", "why"}
     assert names.set_index("name").loc["Komisi Pemberantasan Korupsi (KPK)", "why"] == "organizations.csv"
+
+
+def test_nested_writings_of_one_long_form_agree_on_its_acronym():
+    # The corpus's counts: no one writing of Danantara's long form held 60% of its definitions.
+    e = resolve([NameCount("organization", n, a) for n, a in [
+        ("Danantara", 178), ("Badan Pengelola Investasi Daya Anagata Nusantara (Danantara)", 31),
+        ("Daya Anagata Nusantara (Danantara)", 20), ("Badan Pengelola Investasi Danantara (Danantara)", 14),
+        ("Investasi Daya Anagata Nusantara (Danantara)", 2),
+    ]])
+    assert one(e, "organization", "Danantara", "Badan Pengelola Investasi Daya Anagata Nusantara (Danantara)",
+               "Daya Anagata Nusantara (Danantara)", "Investasi Daya Anagata Nusantara (Danantara)")
+
+
+def test_an_ordinary_word_is_not_the_ticker_written_in_capitals():
+    e = resolve([NameCount("organization", n, a) for n, a in [
+        ("Bumi", 34), ("PT Bumi Resources Tbk (BUMI)", 3), ("Bumi Resources (BUMI)", 2)]])
+    assert not one(e, "organization", "Bumi", "PT Bumi Resources Tbk (BUMI)")
+    assert one(e, "organization", "PT Bumi Resources Tbk (BUMI)", "Bumi Resources (BUMI)")
