@@ -291,22 +291,33 @@ def _strip_read_also(paragraph: str) -> str:
 
 
 def _read_also_end(text: str, start: int) -> int:
+    from .gazetteers import known_first_words
+
     glue = _HEADLINE_GLUE.search(text, start)
     glue_at = glue.start() + 1 if glue else len(text)
-    last_capital_start = None
+    run: list[tuple[int, str]] = []  # the capital words just before, (start, word)
     pos = start
     for m in re.finditer(r"\S+", text[start:glue_at]):
         word = m.group()
         w_start = start + m.start()
         core = word.strip("\"'“”‘’(),:;")
         if core[:1].isupper() or core[:1].isdigit():
-            last_capital_start = w_start
+            run.append((w_start, core))
             pos = start + m.end()
             if word[-1:] in "!?." and len(core) > 1 and not core.isupper():
                 return pos
         elif core.lower() in _FUNCTION_WORDS or not core:
+            run = []
             pos = start + m.end()
         else:
-            # A lower-case content word: the headline ended before the last capital word we took.
-            return last_capital_start if last_capital_start is not None else w_start
+            # A lower-case content word: the headline ended before the last capital word we took,
+            # or before the given name that opens it (`... di BPMP DIY Retno Sudiyanti selaku ...`:
+            # `Retno` opens full names the corpus gives to persons, names.tsv.gz).
+            if not run:
+                return w_start
+            i = len(run) - 1
+            first_words = known_first_words()
+            while i > 0 and run[i - 1][1] in first_words and not run[i - 1][1].isupper():
+                i -= 1
+            return run[i][0]
     return glue_at if glue else pos

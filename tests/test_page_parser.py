@@ -134,3 +134,14 @@ def test_page_without_body_is_kept_with_a_warning():
 def test_empty_page_is_an_error():
     with pytest.raises(PageParseError):
         parse_page("\n \n")
+
+
+def test_a_read_also_headline_ends_before_the_given_name_that_opens_the_next_sentence():
+    from etl.page_parser import _strip_read_also
+
+    para = ("Yogya dikenal sebagai kota budaya. Baca Juga: Mendikdasmen Akan Hadiri Deklarasi Gerakan 7 "
+            "Kebiasaan Anak Indonesia Hebat dan SPMB Berintegritas di BPMP DIY Retno Sudiyanti selaku "
+            "pimpinan cabang menuturkan rencana itu.")
+    assert _strip_read_also(para) == "Yogya dikenal sebagai kota budaya. Retno Sudiyanti selaku pimpinan cabang menuturkan rencana itu."
+    # A word that opens no person's name in the corpus stays with the headline.
+    assert _strip_read_also("Baca Juga: Jokowi Datang ke Solo Warga menyambut.") == "Warga menyambut."
