@@ -175,3 +175,10 @@ def test_two_bracketed_short_forms_written_together_make_one_organisation():
     # Without `BPI Danantara` in the text the two stay two.
     apart = mentioned("Dana Baru", body.replace("CEO BPI Danantara", "CEO"))
     assert ("organization", "Badan Pengelola Investasi (BPI)") in apart
+
+
+def test_a_name_ends_on_a_capital_or_a_listed_legal_form():
+    got = found("Serangan di Suriah utara berlanjut, dan laga Real Madrid vs Barcelona ditunda.", headline=False)
+    assert ("organization", "Real Madrid") in got
+    assert not any(n.endswith((" vs", " utara")) for _, n in got)
+    assert ("organization", "Shell plc") in found("Saham Shell plc naik tajam pada Senin.", headline=False)
