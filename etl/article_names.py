@@ -207,6 +207,7 @@ def _inside_longer(hits: list[ActorHit], joined: dict[str, str]) -> None:
     names = list(dict.fromkeys(joined.get(h.name, h.name) for h in hits))
     places = _place_keys()
     heads = _org_heads() - _legal_prefixes()  # "PT KAI Daop 6" is the company's unit, not a unit's head
+    listed = org_aliases()
     # Each name's words once; names written as `Long Form (ACR)` are neither side.
     plain = [(n, key(n).split()) for n in names if not long_and_acronym(n)]
     hit_names = list(dict.fromkeys(h.name for h in hits))
@@ -222,6 +223,12 @@ def _inside_longer(hits: list[ActorHit], joined: dict[str, str]) -> None:
             if len(sw) >= 2 and lw[-len(sw) :] == sw and lw[0] not in heads:
                 joined[short] = long_name
                 break
+        if short not in joined and len(sw) == 1 and short not in listed:
+            # `City` beside `Manchester City`, `United` beside `Manchester United`: one word that ends
+            # exactly one longer name of the article, whose first word heads no unit.
+            ends = [n for n, lw in plain if len(lw) > 1 and lw[-1] == sw[0] and lw[0] not in heads]
+            if len(ends) == 1:
+                joined[short] = ends[0]
         if short in joined:
             for name in hit_names:
                 if joined.get(name) == short:

@@ -182,3 +182,14 @@ def test_a_name_ends_on_a_capital_or_a_listed_legal_form():
     assert ("organization", "Real Madrid") in got
     assert not any(n.endswith((" vs", " utara")) for _, n in got)
     assert ("organization", "Shell plc") in found("Saham Shell plc naik tajam pada Senin.", headline=False)
+
+
+def test_one_word_that_ends_one_longer_name_of_the_article_is_that_organisation():
+    body = ("Manchester City menang 3-1 atas Everton pada Sabtu malam. City kini memimpin klasemen sementara "
+            "Liga Inggris, sementara Everton tertahan di papan bawah.")
+    got = mentioned("Manchester City Menang", body)
+    assert ("organization", "Manchester City") in got and ("organization", "City") not in got
+    # Two longer names end with it: it is left as written.
+    both = mentioned("Derbi", "Manchester United bertemu Madura United dalam laga amal di Bangkalan. United "
+                     "tampil menyerang sejak awal pertandingan itu.")
+    assert {("organization", "Manchester United"), ("organization", "Madura United"), ("organization", "United")} <= both
