@@ -18,7 +18,7 @@ from typing import Iterable, Iterator
 
 import numpy as np
 
-from .tokens import tokenize
+from .tokens import sentences, tokenize
 
 GRANULARITIES = (64, 256, 1024, 4096)
 MIN_COUNT = 5  # words seen fewer times get no cluster (their vectors are noise)
@@ -69,7 +69,7 @@ class WordStats:
             self.streams.append(low)
             if not is_body:
                 continue
-            for sent in _sentences(toks):
+            for sent in sentences(toks):
                 # Headlines quoted inside bodies ("Baca juga: ...") are in Title Case: skip them.
                 long_words = [t for t in sent if len(t) > 3 and t[0].isalpha()]
                 if len(long_words) < 4 or sum(t[0].isupper() for t in long_words) > 0.5 * len(long_words):
@@ -87,16 +87,6 @@ class WordStats:
         # Ten uses inside sentences at least: fewer are too easily headlines quoted in a body.
         n = self.inner[word]
         return round(100 * self.inner_caps[word] / n) if n >= 10 else -1
-
-
-def _sentences(tokens: list[str]) -> Iterator[list[str]]:
-    start = 0
-    for i, t in enumerate(tokens):
-        if t in (".", "!", "?"):
-            yield tokens[start : i + 1]
-            start = i + 1
-    if start < len(tokens):
-        yield tokens[start:]
 
 
 def _vocabulary(stats: WordStats) -> tuple[list[str], dict[str, int]]:

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Iterable
 
 from .features import MODELS
-from .tokens import tokenize
+from .tokens import sentences, tokenize
 
 CASING_FILE = MODELS / "casing.tsv.gz"
 MAX_WORDS = 5             # longest phrase counted
@@ -42,16 +42,6 @@ class CasingCounts:
     lower: Counter = field(default_factory=Counter)      # the same words written in lower case
 
 
-def _sentences(tokens: list[str]) -> Iterable[list[str]]:
-    start = 0
-    for i, t in enumerate(tokens):
-        if t in (".", "!", "?"):
-            yield tokens[start : i + 1]
-            start = i + 1
-    if start < len(tokens):
-        yield tokens[start:]
-
-
 def _capital(tok: str) -> bool:
     return tok[:1].isupper() and tok[:1].isalpha()
 
@@ -63,7 +53,7 @@ def build(texts: Iterable[tuple[str, str]]) -> CasingCounts:
     for _headline, body in texts:
         if not body:
             continue
-        for sent in _sentences(tokenize(body)[0]):
+        for sent in sentences(tokenize(body)[0]):
             long_words = [t for t in sent if len(t) > 3 and t[0].isalpha()]
             if len(long_words) < 4 or sum(t[0].isupper() for t in long_words) > 0.5 * len(long_words):
                 continue  # a headline quoted in a body capitalises every word

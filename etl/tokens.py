@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from itertools import accumulate
 from operator import itemgetter, sub
-from typing import Mapping, Protocol
+from typing import Iterator, Mapping, Protocol
 
 # Initials and title abbreviations keep their dot ("P.W.", "H.", "Dr."), so that a lone "." token
 # always ends a sentence and can never sit inside a name.
@@ -219,3 +219,14 @@ def _a_word_itself(tok: str, pieces: list[str], vocabulary: Mapping[str, KnownWo
         return False
     rarest = min(vocabulary[p.lower()].count if p.lower() in vocabulary else 0 for p in pieces)
     return whole.count >= 0.05 * rarest
+
+
+def sentences(tokens: list[str]) -> Iterator[list[str]]:
+    """Tokens cut after each `.`, `!` and `?` (for corpus statistics: quick, not a sentence splitter)."""
+    start = 0
+    for i, t in enumerate(tokens):
+        if t in (".", "!", "?"):
+            yield tokens[start : i + 1]
+            start = i + 1
+    if start < len(tokens):
+        yield tokens[start:]
