@@ -261,8 +261,10 @@ def _join_double_acronyms(hits: list[ActorHit], text: str) -> list[ActorHit]:
     return out
 
 
-def is_headline_like(text: str) -> bool:
-    words = [w for w in re.findall(r"[^\W\d_]{4,}", text)]
+def is_headline_like(text: str, first_words: int | None = None) -> bool:
+    """Six in ten of its words of four letters or more (of the first `first_words` of them) are
+    capitalised."""
+    words = re.findall(r"[^\W\d_]{4,}", text)[:first_words]
     if len(words) < 3:
         return True
     return sum(w[0].isupper() for w in words) / len(words) > 0.6

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Sequence
 
-from .actors import ActorHit, find_actors
+from .actors import ActorHit, find_actors, is_headline_like
 from .article_names import org_resolver, person_aliases, person_resolver, place_resolver
 from .candidates import Candidate, load_keeper
 from .countries import find_countries
@@ -71,7 +71,7 @@ def extract_article(
     """All mentions in an article. Title, caption and body share one set of names, so `Wang` in the
     body is merged into `Wang Xiaohong`; each trending headline is its own little text. The
     dateline's place (`SLEMAN -`) is a place of the body."""
-    # A title is read as a headline even where a lead sentence is glued to it.
+    # A title in Title Case is read as a headline even where a lead sentence is glued to it.
     parts = [("title", None, title or "", headline_case(title)), ("caption", None, caption or "", False), ("body", None, body or "", False)]
     out = _extract_group(parts)
     if dateline:
@@ -81,18 +81,12 @@ def extract_article(
     return out
 
 
-_LONG_WORD = re.compile(r"[^\W\d_]{4,}")
-
-
 def headline_case(title: str | None) -> bool:
     """Is a title written in Title Case, where every word looks like a name? Judged on its first ten
     words of four letters or more, so that a lead sentence glued to a Title Case title does not make
     it sentence case; a sentence-case title (`Sri Mulyani gali peluang ... dengan Bank Dunia`) keeps
     what its capitals say (`Bank Dunia`, not `Bank` and the ordinary `dunia`)."""
-    words = _LONG_WORD.findall(title or "")[:10]
-    if len(words) < 3:
-        return True
-    return sum(w[0].isupper() for w in words) / len(words) > 0.6
+    return is_headline_like(title or "", first_words=10)
 
 
 # Limits of what one article's extraction reads (issue 11: one 50 MB article stalled a load for hours).
@@ -389,4 +383,3 @@ def count_mentions(mentions: list[Mention]) -> list[MentionCount]:
     """One row per (part, trending rank, kind, entity) with its number of occurrences."""
     counts = Counter((m.part, m.trending_rank, m.kind, m.entity, m.entity_code) for m in mentions)
     return [MentionCount(*key, n) for key, n in counts.items()]
-
