@@ -237,7 +237,7 @@ def _join_double_acronyms(hits: list[ActorHit], text: str) -> list[ActorHit]:
     Makan Bergizi Gratis (MBG)`, `Badan Penanggulangan Bencana Daerah (BPBD) Daerah Istimewa
     Yogyakarta (DIY)`: an organisation's `Long (ACR)` followed at once by another organisation's or a
     place's `Long (ACR)` is one organisation when the text itself writes the two short forms together
-    (`BPI Danantara`, `Satgas MBG`, `BPBD DIY`): 55 such pairs in 284 in the corpus, over 20 outlets."""
+    (`BPI Danantara`, `Satgas MBG`, `BPBD DIY`): 70 of 265 such pairs in the corpus bodies, in 69 articles of 14 outlets."""
     if len(hits) < 2 or ") " not in text:
         return hits
     out: list[ActorHit] = []

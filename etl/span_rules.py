@@ -56,7 +56,7 @@ def trim_edges(doc: Doc, spans: list[Span]) -> list[Span]:
     """A name starts with a capital: `umat Islam`, `kota Pati` give `Islam`, `Pati` (the public sets
     sometimes include such a word; our annotation guide does not). It ends with one too:
     `Bhabinkamtibmas setempat`, `Pengadilan Agama setempat`, `Suriah utara`, `Real Madrid vs` give
-    the name (190 corpus articles over 20 outlets had such an ending), except a lower-case legal
+    the name (190 corpus articles over 23 outlets had such an ending), except a lower-case legal
     form org_affixes.txt lists (`Shell plc`)."""
     return [t for t in (_trim(s, doc.tokens, doc.starts, doc.ends) for s in spans) if t is not None]
 
