@@ -268,3 +268,25 @@ def test_a_run_that_dies_in_its_end_phase_is_not_recorded_as_finished(db_path, m
     monkeypatch.undo()
     load_paths([SEEDS], db=db_path)
     assert rows(db_path, "SELECT finished_at IS NULL FROM load_runs ORDER BY run_id DESC LIMIT 1") == [(False,)]
+
+
+def test_a_stop_with_exit_2_does_not_wait_on_threads_left_running(tmp_path):
+    """A full-disk stop printed its line and then hung in the interpreter's exit handlers, which join
+    the worker pool's threads (issue 22, under a busy machine). A thread that never ends stands in
+    for a stuck pool thread here: the stop must still exit at once with 2."""
+    import os
+    import subprocess
+    import sys
+
+    from .conftest import ROOT
+
+    db = tmp_path / "w.duckdb"
+    assert _cli_load([str(SEEDS), "--db", str(db)]).returncode == 0
+    os.truncate(db, db.stat().st_size // 2)
+    script = ("import runpy, sys, threading\n"
+              "threading.Thread(target=threading.Event().wait).start()  # never ends, not a daemon\n"
+              f"sys.argv = ['etl', 'load', {str(SEEDS)!r}, '--db', {str(db)!r}, '--no-progress']\n"
+              "runpy.run_module('etl', run_name='__main__')\n")
+    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.startswith("stopped: the warehouse")
