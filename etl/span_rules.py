@@ -343,8 +343,9 @@ def _named_after_people(spans, tokens, starts, ends, text):
         k = s.first - 1
         while k >= 0 and k >= s.first - 3 and tokens[k].lower().rstrip(".") in _ACADEMIC:
             k -= 1
-        if k > 0 and tokens[k] == "." and tokens[k - 1].lower() in heads:
-            k -= 1  # "RSUD. Prof. dr. Soekandar": a stray dot after the head
+        if k > 0 and k < s.first - 1 and tokens[k] == "." and tokens[k - 1].lower() in heads:
+            k -= 1  # "RSUD. Prof. dr. Soekandar": a stray dot after the head, before a title
+            # (without a title the dot ends a sentence: "personel Satgas. Subagyo menjelaskan")
         found = None
         for n in (2, 1):  # "Rumah Sakit", "Pondok Pesantren" before "RS"
             if k - n + 1 >= 0 and " ".join(tokens[k - n + 1 : k + 1]).lower() in heads:

@@ -333,3 +333,21 @@ def test_a_units_region_is_part_of_its_name(sentence, unit):
 
 def test_a_cup_named_after_a_company_is_not_the_company():
     assert not any(k == "organization" for k, _ in found("Indonesia mengubah skuat menuju Piala Uber 2016 di Kunshan."))
+
+
+@pytest.mark.parametrize("body", [
+    "Seorang pria berinisial MA (29) membakar rumah kontrakannya di kawasan Cakung.",
+    "Polisi menangkap dua kurir narkoba yakni AP (25) dan AW (37) di Sewon.",
+    "Korban berinisial RK mengalami luka bakar. Kapolsek menyebut RK tinggal sendirian.",
+])
+def test_a_person_named_only_by_initials_is_no_actor(body):
+    """The guide leaves such persons out; read as an organisation, `MA` would join the Supreme
+    Court's line."""
+    got = found(body)
+    assert not any(e in ("MA", "AP", "AW", "RK") for _, e in got), got
+
+
+def test_a_sentence_end_after_a_head_does_not_join_it_to_the_next_name():
+    got = found("Upacara diikuti pengurus PAC serta personel Satgas. Subagyo menjelaskan bahwa lokasi itu dipilih.")
+    assert not any("." in e for _, e in got), got
+    assert ("organization", "RSUD. Prof. dr. Soekandar Mojosari") in found("Ia dirujuk ke RSUD. Prof. dr. Soekandar Mojosari.")
