@@ -24,6 +24,7 @@ from pathlib import Path
 KINDS = ("persons", "organizations", "countries", "places", "trending_persons", "trending_countries")
 _PUNCT = re.compile(r"[^\w\s]|_")
 _LONG_ACR = re.compile(r"^(.*\S)\s*\(([^()]+)\)\s*$")
+_MID_ACR = re.compile(r"^(.*\S)\s*\(([^()]+)\)\s+([^()]+\S)\s*$")
 
 
 def norm(name: str) -> str:
@@ -51,11 +52,17 @@ class Tally:
 
 
 def _forms(gold_name: str) -> set[str]:
-    """A gold `Long Form (ACR)` stands for the long form, the acronym and both together."""
+    """A gold `Long Form (ACR)` stands for the long form, the acronym and both together. Written with
+    the unit's place after the bracket (`Dinas Tenaga Kerja dan Transmigrasi (Disnakertrans) DIY`,
+    as the articles write it), the place belongs to both: `... DIY`, `Disnakertrans DIY`."""
     forms = {norm(gold_name)}
     m = _LONG_ACR.match(gold_name)
     if m:
         forms |= {norm(m.group(1)), norm(m.group(2))}
+    m = _MID_ACR.match(gold_name)
+    if m:
+        long_form, short = f"{m.group(1)} {m.group(3)}", f"{m.group(2)} {m.group(3)}"
+        forms |= {norm(long_form), norm(short), norm(f"{long_form} ({short})")}
     return {f for f in forms if f}
 
 
@@ -85,7 +92,7 @@ def match(gold: list[str], pred: list[str], loose: bool) -> tuple[int, list[str]
             gold_left.remove(g)
             pred_left.remove(hit)
             matched += 1
-            if loose and _LONG_ACR.match(g):
+            if loose and (_LONG_ACR.match(g) or _MID_ACR.match(g)):
                 # "or both": the other half of a Long Form (ACR) pair is not a false positive.
                 pred_left = [p for p in pred_left if norm(p) not in forms]
     return matched, gold_left, pred_left

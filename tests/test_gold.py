@@ -21,6 +21,10 @@ def test_names_are_compared_as_the_matching_rules_say():
     # Organisations: a Long Form (ACR) accepts the long form, the acronym or both, then word containment.
     assert match(["Badan Gizi Nasional (BGN)"], ["BGN", "Badan Gizi Nasional"], loose=True) == (1, [], [])
     assert match(["Partai NasDem", "Polri"], ["NasDem", "TNI"], loose=True) == (1, ["Polri"], ["TNI"])
+    # A unit's place after its acronym belongs to both halves.
+    gold = ["Dinas Tenaga Kerja dan Transmigrasi (Disnakertrans) DIY"]
+    assert match(gold, ["Dinas Tenaga Kerja dan Transmigrasi DIY (Disnakertrans DIY)"], loose=True) == (1, [], [])
+    assert match(gold, ["Disnakertrans DIY", "Dinas Tenaga Kerja dan Transmigrasi DIY"], loose=True) == (1, [], [])
 
 
 def _folder(tmp_path, articles: dict[str, str], gold: list[dict]):
