@@ -6,7 +6,7 @@
   conlleval-style (exact span and type), per type and micro.
 - ner FILE...: any CoNLL-style BIO files (token first, tag last; tabs or spaces; CRLF allowed; a
   blank line between sentences), with the shipped model.
-- gold [DIR|own-a|own-b]: hand-annotated articles laid out like ../shared/eval/gold-dev (gold.py has
+- gold [DIR|own-a|own-b|own-c]: hand-annotated articles laid out like ../shared/eval/gold-dev (gold.py has
   the rules), or one of the project's own annotated sets (etl/eval_sets/README.md).
 - dates [PAGES]: corpus pages against their truth.csv: right, wrong or missing publish day.
 - topics [JSONL]: IndoSum categories mapped to IPTC topics; top-1 accuracy.
@@ -330,7 +330,7 @@ def run_all() -> dict:
 
 def _gold_folder(path: Path) -> Path:
     """A folder laid out like gold-dev, or the name of one of the project's own sets (etl/eval_sets:
-    `own-a`, `own-b`), written out from ../shared into a temporary folder."""
+    `own-a`, `own-b`, `own-c`), written out from ../shared into a temporary folder."""
     from . import eval_sets
 
     if not path.exists() and str(path) in eval_sets.names():

@@ -101,7 +101,7 @@ def test_registry_scores_a_warehouse_from_the_command_line(tmp_path):
 def test_the_projects_own_sets_are_written_out_in_gold_devs_layout(tmp_path):
     from etl import eval_sets
 
-    assert eval_sets.names() == ["own-a", "own-b"]
+    assert eval_sets.names() == ["own-a", "own-b", "own-c"]
     for name in eval_sets.names():
         target = eval_sets.materialize(name, SHARED, tmp_path / name)
         ids = [json.loads(line)["id"] for line in (target / "gold.jsonl").read_text(encoding="utf-8").splitlines() if line.strip()]
