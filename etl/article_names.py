@@ -13,7 +13,7 @@ from functools import lru_cache
 from . import lexicons
 from .actors import ActorHit
 from .gazetteers import org_aliases, place_countries
-from .name_forms import abbreviates, key, long_and_acronym, org_core, without_country
+from .name_forms import abbreviates, is_initials_of, key, long_and_acronym, org_core, without_country
 
 
 @lru_cache(maxsize=1)
@@ -195,6 +195,7 @@ def org_resolver(hits: list[ActorHit]):
                 joined[f] = f"{long_form} ({short})"
     _same_core(hits, joined)
     _inside_longer(hits, joined)
+    _abbreviated(hits, joined)  # after: `Daop 9 Jember` has joined `KAI Daop 9 Jember`, which joins PT KAI's
     return lambda name: joined.get(name, name)
 
 
@@ -288,6 +289,80 @@ def _same_core(hits: list[ActorHit], joined: dict[str, str]) -> None:
                 for h in hits:
                     if joined.get(h.name, h.name) == n:
                         joined[h.name] = best
+
+
+_UNIT_ADMIN = frozenset("kabupaten kab kota provinsi prov".split())
+_JOINERS = frozenset("dan &".split())
+
+
+def _abbreviated(hits: list[ActorHit], joined: dict[str, str]) -> None:
+    """`KAI Daop 9 Jember` beside `PT Kereta Api Indonesia Daerah Operasi 9 Jember`, `SDN Ungaran 1`
+    beside `SD Negeri Ungaran 1`, `Kemenkomdigi` beside `Kementerian Komunikasi dan Digital
+    (Komdigi)`, `Dinas Kesehatan Toba` beside `Dinas Kesehatan Kabupaten Toba`: a name whose words
+    are the other's words, or abbreviate runs of them (each word of the run giving the start of it:
+    `Daop` = DAerah OPerasi), or leave out its `Kabupaten`, `Kota` or `Provinsi`, is that name. A name
+    that would be two of the article's names is left alone (`Dinas Kesehatan Bekasi` beside the
+    city's and the regency's)."""
+    names = list(dict.fromkeys(joined.get(h.name, h.name) for h in hits))
+    if len(names) < 2:
+        return
+    legal = _legal_prefixes()
+    words = {n: _plain_words(n, legal) for n in names}
+    for short in names:
+        sw = words[short]
+        if not sw:
+            continue
+        targets = [n for n in names if n != short and len(words[n]) >= 2 and words[n] != sw and _all_capitalised(words[n])
+                   and not long_and_acronym(short) and _abbreviates_words(sw, words[n])]
+        if len(targets) != 1:
+            continue
+        for h in hits:
+            if joined.get(h.name, h.name) == short:
+                joined[h.name] = targets[0]
+
+
+def _all_capitalised(ws: list[str]) -> bool:
+    """Every word a name's (`Real Madridseri dengan`, a scraper's glue, is no name to join)."""
+    return all(w[:1].isupper() or w[:1].isdigit() or w.lower() in _JOINERS for w in ws)
+
+
+def _plain_words(name: str, legal: frozenset[str]) -> list[str]:
+    la = long_and_acronym(name)
+    ws = (la[0] if la else name).split()
+    while ws and ws[0].lower() in legal:
+        ws = ws[1:]
+    return ws
+
+
+def _abbreviates_words(sw: list[str], lw: list[str]) -> bool:
+    """The short name's words, in order, are the long name's words, or abbreviations of runs of them
+    (at least one is), and the long name's other words are only `Kabupaten`/`Kota`/`Provinsi` or `dan`."""
+    if len(sw) > len(lw):
+        return False
+    memo: dict[tuple[int, int, bool], bool] = {}
+
+    def go(i: int, j: int, changed: bool) -> bool:
+        if (i, j, changed) in memo:
+            return memo[(i, j, changed)]
+        if j == len(lw):
+            out = i == len(sw) and changed
+        else:
+            lo = lw[j].lower()
+            out = (lo in _UNIT_ADMIN and go(i, j + 1, True)) or (lo in _JOINERS and go(i, j + 1, changed))
+            if not out and i < len(sw):
+                if key(sw[i]) == key(lw[j]):
+                    out = go(i + 1, j + 1, changed)
+                if not out and len(sw[i]) >= 2 and sw[i][:1].lower() == lo[:1]:
+                    for k in range(j + 1, len(lw) + 1):
+                        run = " ".join(lw[j:k])
+                        if (k - j >= 2 or len(sw[i]) >= 3 and len(sw[i]) < len(lw[j])) and is_initials_of(sw[i], run) \
+                                and go(i + 1, k, True):
+                            out = True
+                            break
+        memo[(i, j, changed)] = out
+        return out
+
+    return go(0, 0, False)
 
 
 def _contains(words: list[str], part: list[str]) -> bool:

@@ -363,3 +363,16 @@ def test_a_units_place_after_its_acronym_is_part_of_its_name(body, org):
     articles write a unit so)."""
     got = found(body)
     assert ("organization", org) in got, got
+
+
+def test_an_abbreviated_form_of_an_organisation_is_that_organisation():
+    body = ("PT Kereta Api Indonesia Daerah Operasi 9 Jember memastikan perjalanan aman. Manajer Humas KAI Daop 9 "
+            "Jember, Cahyo Widiantoro, mengatakan itu. Dinas Kesehatan Kabupaten Toba mencatat 95 korban, kata Kepala "
+            "Dinas Kesehatan Toba kemarin. Siswa SD Negeri Ungaran 1 Yogyakarta dan guru SDN Ungaran 1 Yogyakarta hadir.")
+    orgs = {e for k, e in found(body) if k == "organization"}
+    assert "KAI Daop 9 Jember" not in orgs and "PT Kereta Api Indonesia Daerah Operasi 9 Jember" in orgs, orgs
+    assert "Dinas Kesehatan Toba" not in orgs and "Dinas Kesehatan Kabupaten Toba" in orgs, orgs
+    assert "SDN Ungaran 1 Yogyakarta" not in orgs, orgs
+    # Two names it could stand for: left alone.
+    both = found("Dinas Kesehatan Kota Bekasi dan Dinas Kesehatan Kabupaten Bekasi bertemu. Dinas Kesehatan Bekasi hadir.")
+    assert ("organization", "Dinas Kesehatan Bekasi") in both, both
