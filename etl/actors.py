@@ -14,7 +14,7 @@ extract.py's job, across the corpus the entity registry's (registry.py).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from . import lexicons
@@ -54,6 +54,7 @@ from .span_rules import (
 from .span_splits import (
     _listed_org_keys,
     cut_at_headline_words,
+    cut_at_lower_words,
     end_organisation_before_a_title,
     relabel,
     split_known_person_after,
@@ -71,6 +72,7 @@ _ROMAN = frozenset("I II III IV V VI VII VIII IX X XI XII".split())
 # The tagger's spans go through these in order (each: the text, spans -> spans; span_rules.py and
 # span_splits.py say what each corrects).
 SPAN_STAGES: tuple[SpanStage, ...] = (
+    cut_at_lower_words,
     trim_edges,
     cut_at_headline_words,
     headline_names,
@@ -249,7 +251,30 @@ def find_actors(text: str, headline: bool | None = None, sport: bool = False) ->
             continue  # "Piala Uber": a cup named after someone, not the company
         hits.append(ActorHit("organization", text[start:end], start, end))
         covered[start:end] = b"\x01" * (end - start)
+    hits = _spaced_where_glued(hits, text, tokens, starts, ends)
     return _join_double_acronyms(sorted(hits, key=lambda h: (h.start, h.end)), text)
+
+
+def _spaced_where_glued(hits: list[ActorHit], text: str, tokens: list[str], starts: list[int], ends: list[int]) -> list[ActorHit]:
+    """A name across a number a scraper glued to the next word (`KAI Daop 9Jember`, split by
+    tokens.py) is written with the space it lost, so that it is the name written elsewhere with it.
+    (Words split at a change of case keep their writing: `PalmCo` may be a brand's.)"""
+    glue = [ends[k] for k in range(len(tokens) - 1)
+            if ends[k] == starts[k + 1] and tokens[k][-1:].isdigit() and tokens[k + 1][:1].isalpha()]
+    if not glue:
+        return hits
+    out = []
+    for h in hits:
+        inside = [g for g in glue if h.start < g < h.end]
+        if inside and h.name == text[h.start : h.end]:
+            pieces, at = [], h.start
+            for g in inside:
+                pieces.append(text[at:g])
+                at = g
+            pieces.append(text[at : h.end])
+            h = replace(h, name=" ".join(pieces))
+        out.append(h)
+    return out
 
 
 _DOUBLE = re.compile(r"^(.*\S)\s*\(([^()]+)\)$")

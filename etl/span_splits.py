@@ -41,6 +41,35 @@ from .tagger import Span
 _JOINING = frozenset("dan dari untuk atas bagi di ke of the and for de du des la le van von der den da del al el bin binti".split())
 
 
+# Lower-case words that stand inside names besides the joining words: a hospital's `dr`, an Italian
+# paper's `dello`, an English title's `on`, `to`, `in`, a ministry's `bidang`.
+_INSIDE_NAMES = _JOINING | frozenset("from dr dr. drg dello della delle dei degli del dos das do y on to in at bidang nan".split())
+
+
+def cut_at_lower_words(doc: Doc, spans: list[Span]) -> list[Span]:
+    """An organisation's or place's span is cut at a lower-case word inside it that names do not
+    hold (`Inter Miami vs FC Porto`, `Real Madrid seri dengan Al Hilal` glued by a scraper,
+    `Kostrad bernama Sherpa`): the pieces are names of the same label, the word none. On the corpus
+    435 organisation and 131 place mentions held such a word."""
+    out: list[Span] = []
+    toks = doc.tokens
+    for s in spans:
+        if s.label == "PER" or s.last - s.first < 2:
+            out.append(s)
+            continue
+        cuts = [k for k in range(s.first + 1, s.last) if toks[k][:1].islower() and toks[k].lower() not in _INSIDE_NAMES
+                and not any(c.isupper() for c in toks[k])]
+        if not cuts:
+            out.append(s)
+            continue
+        first = s.first
+        for k in cuts + [s.last + 1]:
+            if k - 1 >= first:
+                out.append(Span(s.label, first, k - 1, doc.starts[first], doc.ends[k - 1]))
+            first = k + 1
+    return out
+
+
 def cut_at_headline_words(doc: Doc, spans: list[Span]) -> list[Span]:
     """In a Title Case headline, a word the corpus writes in lower case (the tagger's view lowered
     it) cuts the span: `Israel Serang Rafah` -> `Israel`, `Rafah`; `Gandeng Danantara` ->

@@ -100,6 +100,7 @@ GLUE_KNOWN = 5
 GLUE_SUFFIX_CHARS = 4
 GLUE_SUFFIX_COUNT = 100
 GLUE_SUFFIX_MAX_CAP = 10
+GLUE_SUFFIX_MAX_CAP_AFTER_NAME = 20
 _GLUE_MEMO: dict[int, dict[str, list[str] | tuple[()]]] = {}
 _GLUE_SHORT = frozenset({"dan", "yang"})  # the joining words scrapers glue most; never "di" or "ke" (Setiadi)
 _CASE_CHANGE = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
@@ -123,8 +124,9 @@ def split_glued(tokens: list[str], starts: list[int], ends: list[int], vocabular
     if None in found:
         for i, tok in enumerate(tokens):
             if found[i] is None:
-                found[i] = memo[tok] = (() if len(tok) < 5 or tok.islower() or not tok.isalpha()
-                                        else _glued_pieces(tok, vocabulary) or ())
+                found[i] = memo[tok] = (() if len(tok) < 5 or tok.islower()
+                                        else _glued_pieces(tok, vocabulary) if tok.isalpha()
+                                        else _after_number(tok, vocabulary) or ())
     if not any(found):
         return tokens, starts, ends
     out_t: list[str] = []
@@ -188,6 +190,18 @@ def _glued_pieces(tok: str, vocabulary: Mapping[str, KnownWord]) -> list[str] | 
     return _suffix_split(tok, vocabulary)
 
 
+_NUMBER_GLUE = re.compile(r"(\d+)([A-Z][a-z]{3,})")
+
+
+def _after_number(tok: str, vocabulary: Mapping[str, KnownWord]) -> list[str] | None:
+    """`9Jemberterus` -> `9`, `Jember`, `terus`: a number glued to the word after it (`KAI Daop
+    9Jember`), the word then split as any other."""
+    m = _NUMBER_GLUE.fullmatch(tok)
+    if not m or _known(tok, vocabulary) or not _known(m.group(2), vocabulary) and not _glued_pieces(m.group(2), vocabulary):
+        return None  # `1Malaysia`: a word the corpus writes so
+    return [m.group(1)] + (_glued_pieces(m.group(2), vocabulary) or [m.group(2)])
+
+
 def _suffix_split(tok: str, vocabulary: Mapping[str, KnownWord]) -> list[str] | None:
     """`Unitedsiap` -> `United`, `siap`; `Rakamelanjutkan` -> `Raka`, `melanjutkan`."""
     if not tok[:1].isupper():
@@ -198,7 +212,10 @@ def _suffix_split(tok: str, vocabulary: Mapping[str, KnownWord]) -> list[str] | 
         if not right.islower() or not _known(left, vocabulary):
             continue  # "Farhati" is no "Far" + "hati": the left half has four letters at least
         info = vocabulary.get(right)
-        if info is None or info.count < GLUE_SUFFIX_COUNT or not 0 <= info.cap_pct <= GLUE_SUFFIX_MAX_CAP:
+        # After a name the corpus knows well the ordinary word may be one a title sometimes
+        # capitalises (`Madridseri`: `seri`, 14 % in capitals, as in `Seri A`).
+        max_cap = GLUE_SUFFIX_MAX_CAP_AFTER_NAME if _name_word(left, vocabulary) else GLUE_SUFFIX_MAX_CAP
+        if info is None or info.count < GLUE_SUFFIX_COUNT or not 0 <= info.cap_pct <= max_cap:
             continue
         if len(right) < GLUE_SUFFIX_CHARS and not (right in _GLUE_SHORT and len(left) >= 5 and _name_word(left, vocabulary)):
             continue  # "Ghazalidan": a short joining word only after a name the corpus knows well

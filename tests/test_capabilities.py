@@ -376,3 +376,9 @@ def test_an_abbreviated_form_of_an_organisation_is_that_organisation():
     # Two names it could stand for: left alone.
     both = found("Dinas Kesehatan Kota Bekasi dan Dinas Kesehatan Kabupaten Bekasi bertemu. Dinas Kesehatan Bekasi hadir.")
     assert ("organization", "Dinas Kesehatan Bekasi") in both, both
+
+
+def test_a_lower_case_word_inside_a_span_ends_the_name():
+    got = found("Laga Inter Miami vs FC Porto berakhir imbang, sedangkan Real Madridseri denganAl Hilal kemarin.")
+    assert {("organization", "Inter Miami"), ("organization", "FC Porto"), ("organization", "Real Madrid")} <= got, got
+    assert not any(" vs " in e or "seri" in e for _, e in got), got
