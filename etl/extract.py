@@ -176,6 +176,8 @@ def _extract_group(parts: Sequence[tuple[str, int | None, str, bool | None]]) ->
             continue  # "Kalender Hijriah Global Tunggal (KHGT)", "nomor izin berusaha (NIB)": a thing
         if hit.name in initials:
             continue  # "pria berinisial MA (29)": a person named only by initials, which no one can pick
+        if hit.kind == "organization" and _a_countrys_government(hit.name):
+            continue  # "Pemerintah Arab Saudi": the country, which the guide counts as SA and no more
         if hit.kind == "organization" and (is_news_source(hit.name) or quoted_web_address(text, hit.start, hit.name)):
             continue  # "dilansir Reuters", "dikutip dari Kompas.com": where the report comes from (sources.py)
         name = place(hit.name) if hit.kind == "place" else org(hit.name) if hit.kind == "organization" else person(hit.name)
@@ -295,6 +297,19 @@ def _acronyms_of_things(actor_hits) -> set[str]:
             if is_short_form(acr, " ".join(before.split()[-8:])):
                 out.add(acr)
     return out
+
+
+_GOVERNMENT = re.compile(r"(?:Pemerintah|Pemerintahan|Kerajaan)\s+(.+)")
+
+
+def _a_countrys_government(name: str) -> bool:
+    """`Pemerintah Arab Saudi`, `Pemerintah RI`: a country's government is that country (countries.py
+    finds it inside the name), not an organisation beside it (271 corpus mentions, 57 countries)."""
+    m = _GOVERNMENT.fullmatch(name)
+    if not m:
+        return False
+    found = find_countries(m.group(1))
+    return len(found) == 1 and found[0].start == 0 and found[0].end == len(m.group(1))
 
 
 # A person the article names only by initials: "berinisial MA", "MA (29)", "RK (45 tahun)".

@@ -390,3 +390,9 @@ def test_a_news_source_quoted_is_no_actor():
                 "Kompas.com, KPK memeriksa dua saksi.")
     orgs = {e for k, e in got if k == "organization"}
     assert "Reuters" not in orgs and "Kompas.com" not in orgs and "KPK" in orgs, orgs
+
+
+def test_a_countrys_government_is_the_country():
+    got = found("Pemerintah Arab Saudi menerapkan sistem baru bagi jemaah, kata Pemerintah Kota Madinah.")
+    assert ("country", "Arab Saudi") in got or any(k == "country" for k, _ in got), got
+    assert not any(k == "organization" and "Arab Saudi" in e for k, e in got), got
