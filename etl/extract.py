@@ -17,7 +17,6 @@ from .gazetteers import org_aliases, place_countries
 from .name_forms import is_short_form
 from .phrase_casing import common_phrase, head_without_name
 from .registry import blocked, key
-from .sources import is_news_source, quoted_web_address
 from .topics import TITLE_WEIGHT, TopicHit, find_topic_keywords, topics
 
 # A topic needs this many keyword hits in a part before the part is tagged with it.
@@ -178,8 +177,6 @@ def _extract_group(parts: Sequence[tuple[str, int | None, str, bool | None]]) ->
             continue  # "pria berinisial MA (29)": a person named only by initials, which no one can pick
         if hit.kind == "organization" and _a_countrys_government(hit.name):
             continue  # "Pemerintah Arab Saudi": the country, which the guide counts as SA and no more
-        if hit.kind == "organization" and (is_news_source(hit.name) or quoted_web_address(text, hit.start, hit.name)):
-            continue  # "dilansir Reuters", "dikutip dari Kompas.com": where the report comes from (sources.py)
         name = place(hit.name) if hit.kind == "place" else org(hit.name) if hit.kind == "organization" else person(hit.name)
         if blocks and _blocked(hit.kind, name, blocks):
             continue  # entity_overrides.csv says this is not a `kind` at all

@@ -5,7 +5,6 @@
   then the people that model finds in the corpus bodies (`etl/models/names.tsv.gz`, for headlines);
 - names: only that last step;
 - casing: how the corpus bodies write names' words (`etl/models/casing.tsv.gz`, phrase_casing.py).
-- sources: the names the corpus bodies quote as news sources (`etl/models/sources.tsv`, sources.py).
 The shipped model learns from IDNer-2k train+dev (MIT), NERGrit train+valid (Apache-2.0) and all
 of NER-UI (CC BY 4.0 per NusaCrowd). `python -m etl.evaluate` never scores a model on what it
 learned from: it trains held-out models (`heldout_model`) for each yardstick and caches them.
@@ -288,7 +287,7 @@ def build_names(corpus: Path, out: Path = MODELS) -> Path:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m etl.train", description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("what", nargs="?", default="all", choices=["all", "words", "model", "names", "casing", "sources", "keep"])
+    ap.add_argument("what", nargs="?", default="all", choices=["all", "words", "model", "names", "casing", "keep"])
     ap.add_argument("--corpus", type=Path, default=SHARED / "corpus", help="text for the clusters")
     ap.add_argument("--out", type=Path, default=MODELS, help="folder for words.tsv.gz and ner.npz")
     args = ap.parse_args(argv)
@@ -317,17 +316,6 @@ def main(argv: list[str] | None = None) -> int:
         write(target, build(corpus_texts([args.corpus])))
         clear_cache()
         print(f"{target}: {target.stat().st_size / 1e6:.2f} MB in {time.perf_counter() - t0:.0f} s")
-    if args.what in ("all", "sources"):
-        from .sources import build as build_sources
-        from .sources import clear_cache as clear_sources
-        from .sources import corpus_bodies
-        from .sources import write as write_sources
-
-        t0 = time.perf_counter()
-        target = args.out / "sources.tsv"
-        write_sources(target, build_sources(corpus_bodies(args.corpus)))
-        clear_sources()
-        print(f"{target}: {target.stat().st_size / 1e3:.1f} KB in {time.perf_counter() - t0:.0f} s")
     if args.what in ("all", "model", "names", "keep"):
         # Last: its features read names.tsv.gz and words.tsv.gz, and its candidates come from the model.
         from .train_keep import train as train_keep

@@ -67,14 +67,3 @@ def test_the_shipped_casing_table_is_what_etl_train_casing_builds(tmp_path):
 
     assert (tmp_path / "casing.tsv.gz").read_bytes() == CASING_FILE.read_bytes(), \
         "rebuild etl/models/casing.tsv.gz: python -m etl.train casing"
-
-
-@pytest.mark.corpus
-@pytest.mark.skipif(not (SHARED / "corpus" / "pages").is_dir(), reason="../shared/corpus is not beside this checkout")
-def test_the_shipped_sources_table_is_what_etl_train_sources_builds(tmp_path):
-    from etl.sources import SOURCES_FILE
-    from etl.train import main
-
-    assert main(["sources", "--out", str(tmp_path)]) == 0
-    assert (tmp_path / "sources.tsv").read_bytes() == SOURCES_FILE.read_bytes(), \
-        "rebuild etl/models/sources.tsv: python -m etl.train sources"
