@@ -275,7 +275,9 @@ def _same_core(hits: list[ActorHit], joined: dict[str, str]) -> None:
         cores = {org_core(base): None}
         if la:
             cores[org_core(la[1])] = None  # "... Nusantara (Danantara)" is also "Danantara"
-        rest = without_country(base)
+        # "PT Telkom Indonesia (Persero)" beside "Telkom": the country ends the name once its legal
+        # forms are off.
+        rest = without_country(base) or without_country(org_core(base))
         if rest and (any(key(o) == key(rest) for o in names) or key(rest) in acronyms):
             cores[org_core(rest)] = None  # "Danantara Indonesia" beside "Danantara"
         for c in cores:
