@@ -388,3 +388,10 @@ def test_a_countrys_government_is_the_country():
     got = found("Pemerintah Arab Saudi menerapkan sistem baru bagi jemaah, kata Pemerintah Kota Madinah.")
     assert ("country", "Arab Saudi") in got or any(k == "country" for k, _ in got), got
     assert not any(k == "organization" and "Arab Saudi" in e for k, e in got), got
+
+
+def test_a_company_without_its_legal_forms_and_country_is_that_company():
+    got = found("Untuk itu PT Telkom Indonesia (Persero) Tbk menggelar program baru. Selain itu, Telkom juga "
+                "menghadirkan aplikasi untuk kader kesehatan.")
+    orgs = {e for k, e in got if k == "organization"}
+    assert len(orgs) == 1, orgs
