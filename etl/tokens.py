@@ -165,6 +165,14 @@ def _capitalised_word(word: str, vocabulary: Mapping[str, KnownWord]) -> bool:
     return word[:1].isupper() and info is not None and info.count >= 20 and info.cap_pct >= 50
 
 
+def _title_word(word: str) -> bool:
+    """A title of titles.txt (`Direktur`, `Komisaris`): a board list that lost its line breaks glues
+    one after a short name (`Park Jin JeDirektur Utama`), where `McDonald` glues no title."""
+    from .gazetteers import _titles
+
+    return len(word) >= 4 and (word.lower(),) in _titles()
+
+
 def _known(word: str, vocabulary: Mapping[str, KnownWord], least: int = GLUE_KNOWN) -> bool:
     info = vocabulary.get(word.lower())
     return info is not None and info.count >= least
@@ -181,6 +189,7 @@ def _glued_pieces(tok: str, vocabulary: Mapping[str, KnownWord]) -> list[str] | 
         # capitalised word on its right ("SwastantoKomisaris", a board list that lost its breaks).
         if all(len(a) >= 3 and _known(a, vocabulary) and (_known(b, vocabulary) or b[:1].isupper())
                or len(a) >= 4 and _capitalised_word(b, vocabulary)
+               or len(a) >= 2 and a[:1].isupper() and _title_word(b)
                for a, b in zip(pieces, pieces[1:])) and not _a_word_itself(tok, pieces, vocabulary):
             out: list[str] = []
             for p in pieces:

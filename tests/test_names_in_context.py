@@ -28,13 +28,16 @@ def mentioned(title: str, body: str) -> set[tuple[str, str]]:
     ("dikutip dariAP", ["dikutip", "dari", "AP"]),
     ("FederasiRusiaVladimir Putin", ["Federasi", "Rusia", "Vladimir", "Putin"]),
     ("Al Ghazalidan Alyssa", ["Al", "Ghazali", "dan", "Alyssa"]),
+    ("Real Madridseri dengan", ["Real", "Madrid", "seri", "dengan"]),
+    ("KAI Daop 9Jemberterus", ["KAI", "Daop", "9", "Jember", "terus"]),
+    ("Park Jin JeDirektur Utama", ["Park", "Jin", "Je", "Direktur", "Utama"]),
 ])
 def test_words_the_scraper_glued_are_split_where_the_corpus_knows_both_halves(glued, words):
     assert tokenize(glued, word_table())[0] == words
 
 
 def test_brands_in_camel_case_and_names_that_end_like_a_word_stay_whole():
-    text = "YouTube GoPay detikINET iPhone LeBron McDonald PlayStation WhatsApp Setiadi Ramadan Hamdan Farhati"
+    text = "YouTube GoPay detikINET iPhone LeBron McDonald PlayStation WhatsApp Setiadi Ramadan Hamdan Farhati 1Malaysia"
     assert tokenize(text, word_table())[0] == text.split()
 
 
