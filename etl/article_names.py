@@ -293,6 +293,7 @@ def _same_core(hits: list[ActorHit], joined: dict[str, str]) -> None:
                         joined[h.name] = best
 
 
+_initials = lru_cache(maxsize=50_000)(is_initials_of)  # the same word and run recur across articles
 _UNIT_ADMIN = frozenset("kabupaten kab kota provinsi prov".split())
 _JOINERS = frozenset("dan &".split())
 
@@ -310,17 +311,26 @@ def _abbreviated(hits: list[ActorHit], joined: dict[str, str]) -> None:
         return
     legal = _legal_prefixes()
     words = {n: _plain_words(n, legal) for n in names}
+    longer = [n for n in names if len(words[n]) >= 2 and _all_capitalised(words[n])]
+    if not longer:
+        return
     for short in names:
         sw = words[short]
-        if not sw:
+        if not sw or long_and_acronym(short):
             continue
-        targets = [n for n in names if n != short and len(words[n]) >= 2 and words[n] != sw and _all_capitalised(words[n])
-                   and not long_and_acronym(short) and _abbreviates_words(sw, words[n])]
+        initial = sw[0][:1].lower()
+        # A quick test first: the long name's first word that is no `Kota` or `dan` opens as the short's.
+        targets = [n for n in longer if n != short and words[n] != sw and _first_letter(words[n]) == initial
+                   and _abbreviates_words(sw, words[n])]
         if len(targets) != 1:
             continue
         for h in hits:
             if joined.get(h.name, h.name) == short:
                 joined[h.name] = targets[0]
+
+
+def _first_letter(ws: list[str]) -> str:
+    return next((w[:1].lower() for w in ws if w.lower() not in _UNIT_ADMIN and w.lower() not in _JOINERS), "")
 
 
 def _all_capitalised(ws: list[str]) -> bool:
@@ -357,7 +367,7 @@ def _abbreviates_words(sw: list[str], lw: list[str]) -> bool:
                 if not out and len(sw[i]) >= 2 and sw[i][:1].lower() == lo[:1]:
                     for k in range(j + 1, len(lw) + 1):
                         run = " ".join(lw[j:k])
-                        if (k - j >= 2 or len(sw[i]) >= 3 and len(sw[i]) < len(lw[j])) and is_initials_of(sw[i], run) \
+                        if (k - j >= 2 or len(sw[i]) >= 3 and len(sw[i]) < len(lw[j])) and _initials(sw[i], run) \
                                 and go(i + 1, k, True):
                             out = True
                             break

@@ -310,6 +310,7 @@ def _a_countrys_government(name: str) -> bool:
 
 
 # A person the article names only by initials: "berinisial MA", "MA (29)", "RK (45 tahun)".
+_AGE = re.compile(r"\(\s*\d{1,2}\s*(?:tahun|th)?\s*\)")  # a quick test before the whole pattern
 _INITIALS = re.compile(r"\b(?:(?:ber)?inisial\s+([A-Z]{1,4})\b|([A-Z]{1,4})\s*\(\s*\d{1,2}\s*(?:tahun|th)?\s*\))")
 
 
@@ -320,7 +321,7 @@ def _initials_of_people(actor_hits) -> set[str]:
     stories (`MA` is also the Supreme Court)."""
     out: set[str] = set()
     for text in {text for _, _, text, _ in actor_hits}:
-        if "(" in text or "nisial" in text:
+        if "nisial" in text or _AGE.search(text):
             for m in _INITIALS.finditer(text):
                 out.add(m.group(1) or m.group(2))
     return out

@@ -46,6 +46,9 @@ _JOINING = frozenset("dan dari untuk atas bagi di ke of the and for de du des la
 _INSIDE_NAMES = _JOINING | frozenset("from dr dr. drg dello della delle dei degli del dos das do y on to in at bidang nan".split())
 
 
+_LOWER_INSIDE = re.compile(r"\s[a-z]")  # a quick test: most spans hold no lower-case word
+
+
 def cut_at_lower_words(doc: Doc, spans: list[Span]) -> list[Span]:
     """An organisation's or place's span is cut at a lower-case word inside it that names do not
     hold (`Inter Miami vs FC Porto`, `Real Madrid seri dengan Al Hilal` glued by a scraper,
@@ -54,7 +57,7 @@ def cut_at_lower_words(doc: Doc, spans: list[Span]) -> list[Span]:
     out: list[Span] = []
     toks = doc.tokens
     for s in spans:
-        if s.label == "PER" or s.last - s.first < 2:
+        if s.label == "PER" or s.last - s.first < 2 or not _LOWER_INSIDE.search(doc.text, s.start, s.end):
             out.append(s)
             continue
         cuts = [k for k in range(s.first + 1, s.last) if toks[k][:1].islower() and toks[k].lower() not in _INSIDE_NAMES

@@ -125,8 +125,8 @@ def split_glued(tokens: list[str], starts: list[int], ends: list[int], vocabular
         for i, tok in enumerate(tokens):
             if found[i] is None:
                 found[i] = memo[tok] = (() if len(tok) < 5 or tok.islower()
-                                        else _glued_pieces(tok, vocabulary) if tok.isalpha()
-                                        else _after_number(tok, vocabulary) or ())
+                                        else (_glued_pieces(tok, vocabulary) if tok.isalpha()
+                                              else _after_number(tok, vocabulary)) or ())
     if not any(found):
         return tokens, starts, ends
     out_t: list[str] = []
