@@ -162,29 +162,26 @@ def find_actors(text: str, headline: bool | None = None, sport: bool = False) ->
                 if region is not None:
                     # "Pemerintah Kota (Pemkot) Semarang": the unit of that place, not every city's
                     # government (470 corpus articles over 14 outlets write a unit so).
-                    place, end = region
-                    short = f"{m.group(1)} {place}"
-                    hits.append(ActorHit("organization", f"{long_form} {place} ({short})", s.start, end, short=short))
-                    taken.append((s.start, end))
-                    i += 2
-                    while i < len(spans) and spans[i].start < end:
-                        i += 1
+                    unit = _unit_of_place(long_form, m.group(1), region, s.start)
+                    hits.append(unit)
+                    taken.append((unit.start, unit.end))
+                    i = _first_after(spans, i + 2, unit.end)
                     continue
                 hits.append(ActorHit("organization", f"{long_form} ({m.group(1)})", s.start, m.end(), short=m.group(1)))
                 taken.append((s.start, m.end()))
                 i += 2
                 continue
-            region = _region_after(text, m.end(), text[s.start : s.end]) if m and m.group(1)[:1].isupper() else None
-            if region is not None and " " not in m.group(1) and is_short_form(m.group(1), text[s.start : s.end]) \
-                    and not (nxt is not None and nxt.start < m.end()):
-                # "Dinas Kesehatan (Dinkes) Kota Yogyakarta": the same, with the unit's place after it.
-                long_form, (place, end) = text[s.start : s.end], region
-                short = f"{m.group(1)} {place}"
-                hits.append(ActorHit("organization", f"{long_form} {place} ({short})", s.start, end, short=short))
-                taken.append((s.start, end))
-                i += 1
-                while i < len(spans) and spans[i].start < end:
-                    i += 1
+            region = (_region_after(text, m.end(), text[s.start : s.end])
+                      if m and m.group(1)[:1].isupper() and " " not in m.group(1)
+                      and is_short_form(m.group(1), text[s.start : s.end]) and not (nxt is not None and nxt.start < m.end())
+                      else None)
+            if m and region is not None:
+                # "Dinas Kesehatan (Dinkes) Kota Yogyakarta": the same, the tagger having left the
+                # acronym out.
+                unit = _unit_of_place(text[s.start : s.end], m.group(1), region, s.start)
+                hits.append(unit)
+                taken.append((unit.start, unit.end))
+                i = _first_after(spans, i + 1, unit.end)
                 continue
             if m and m.group(1).isupper() and " " not in m.group(1) and is_short_form(m.group(1), text[s.start : s.end]) \
                     and not (nxt is not None and nxt.start < m.end()):
@@ -282,6 +279,21 @@ _PLACE_SHORT = re.compile(r"\s*\(([A-Z][A-Za-z0-9-]{1,12})\)")
 
 
 _REGION = re.compile(r"[ \t]+((?:(?:Kabupaten|Kota|Provinsi|Kab\.)[ \t]+)?[A-Z][\w'-]+(?:[ \t]+[A-Z][\w'-]+){0,2})")
+
+
+def _unit_of_place(long_form: str, acronym: str, region: tuple[str, int], start: int) -> ActorHit:
+    """`Pemerintah Kota Semarang (Pemkot Semarang)` from the long form, its acronym and the place after
+    them (`_region_after`)."""
+    where, end = region
+    short = f"{acronym} {where}"
+    return ActorHit("organization", f"{long_form} {where} ({short})", start, end, short=short)
+
+
+def _first_after(spans: list[Span], i: int, end: int) -> int:
+    """The index of the first span from i on that starts at `end` or after it."""
+    while i < len(spans) and spans[i].start < end:
+        i += 1
+    return i
 
 
 def _region_after(text: str, at: int, long_form: str) -> tuple[str, int] | None:
