@@ -12,7 +12,6 @@ from typing import Sequence
 from .actors import ActorHit, find_actors, is_headline_like
 from .article_names import org_resolver, person_aliases, person_resolver, place_resolver
 from .candidates import Candidate, load_keeper
-from .person_support import unsupported_single_names
 from .countries import find_countries
 from .gazetteers import org_aliases, place_countries
 from .name_forms import is_short_form
@@ -171,8 +170,6 @@ def _extract_group(parts: Sequence[tuple[str, int | None, str, bool | None]]) ->
     things = _acronyms_of_things(actor_hits)
     initials = _initials_of_people(actor_hits)
     listed = org_aliases()
-    # One capitalised word is a person only where something says so (person_support.py).
-    unsupported = unsupported_single_names((text, h, person(h.name)) for _, _, text, h in actor_hits if h.kind == "person")
     for part, rank, text, hit in actor_hits:
         if hit.kind in ("person", "organization") and hit.name in things and hit.name not in listed:
             continue  # "Kalender Hijriah Global Tunggal (KHGT)", "nomor izin berusaha (NIB)": a thing
@@ -181,8 +178,6 @@ def _extract_group(parts: Sequence[tuple[str, int | None, str, bool | None]]) ->
         if hit.kind == "organization" and _a_countrys_government(hit.name):
             continue  # "Pemerintah Arab Saudi": the country, which the guide counts as SA and no more
         name = place(hit.name) if hit.kind == "place" else org(hit.name) if hit.kind == "organization" else person(hit.name)
-        if hit.kind == "person" and name in unsupported:
-            continue  # `Kralas, Gulon, Potrobayan`: one word no title, speech verb or corpus evidence calls a person
         if blocks and _blocked(hit.kind, name, blocks):
             continue  # entity_overrides.csv says this is not a `kind` at all
         out.append(Mention(part, rank, hit.kind, name, hit.code, hit.start, hit.end, text))

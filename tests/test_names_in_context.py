@@ -196,18 +196,3 @@ def test_one_word_that_ends_one_longer_name_of_the_article_is_that_organisation(
     both = mentioned("Derbi", "Manchester United bertemu Madura United dalam laga amal di Bangkalan. United "
                      "tampil menyerang sejak awal pertandingan itu.")
     assert {("organization", "Manchester United"), ("organization", "Madura United"), ("organization", "United")} <= both
-
-
-def test_one_word_is_a_person_only_where_something_says_so():
-    # A list of villages and a product the tagger read as persons (issue 21, sixth pass): nothing
-    # calls them persons, so they are none; a title, a speech verb, an age, a title after a comma or
-    # the corpus's own habit (names.tsv) keeps one.
-    villages = ("Pemadaman listrik dijadwalkan pukul 09.00. Wilayah terdampak: Kralas, Gulon, Potrobayan, "
-                "Kambilpang, Pulokadang, Canden, dan sekitarnya.")
-    persons = {n for k, n in mentioned("Jadwal pemadaman listrik", villages) if k == "person"}
-    assert not persons & {"Kralas", "Gulon", "Potrobayan", "Kambilpang", "Pulokadang"}
-    body = ("Warga mengeluhkan jalan rusak. \"Sudah lama rusak,\" kata Umar. Hal senada disampaikan Darini, "
-            "Ketua Komisi D DPRD Kota Yogyakarta. Ia didampingi anaknya, Sukmi (56), selama perjalanan. "
-            "Lurah Bawuran, Supardiyono, menyampaikan bahwa kegiatan berjalan lancar. Jokowi hadir.")
-    persons = {n for k, n in mentioned("Jalan rusak dikeluhkan warga", body) if k == "person"}
-    assert {"Umar", "Darini", "Sukmi", "Supardiyono", "Jokowi"} <= persons
