@@ -56,6 +56,7 @@ from .span_splits import (
     cut_at_headline_words,
     cut_at_lower_words,
     end_organisation_before_a_title,
+    numbered_unit_of_parent,
     relabel,
     split_known_person_after,
     unit_with_place,
@@ -86,6 +87,7 @@ SPAN_STAGES: tuple[SpanStage, ...] = (
     unit_names,
     unit_with_region,
     unit_with_place,
+    numbered_unit_of_parent,
     end_organisation_before_a_title,
     relabel,
 )

@@ -196,3 +196,13 @@ def test_one_word_that_ends_one_longer_name_of_the_article_is_that_organisation(
     both = mentioned("Derbi", "Manchester United bertemu Madura United dalam laga amal di Bangkalan. United "
                      "tampil menyerang sejak awal pertandingan itu.")
     assert {("organization", "Manchester United"), ("organization", "Madura United"), ("organization", "United")} <= both
+
+
+def test_a_numbered_commission_and_its_house_are_one_organisation():
+    # "Komisi IX" named no body and "DPR RI" was counted beside it; the guide (and both sets of
+    # annotators) write the commission whole (issue 21, sixth pass).
+    got = found("Anggota Komisi IX DPR RI dari Fraksi PAN Hang Ali Saputra Syah Pahan menilai program itu.")
+    assert ("organization", "Komisi IX DPR RI") in got and ("organization", "DPR RI") not in got
+    assert ("organization", "Komisi A DPRD DIY") in found("Komisi A DPRD DIY Desak Pemda", headline=True)
+    # A unit without a number before another organisation stays apart.
+    assert ("organization", "PAN") in got
