@@ -250,6 +250,11 @@ def relabel(doc: Doc, spans: list[Span]) -> list[Span]:
         if s.label in ("ORG", "LOC") and name in place_countries() and _listed_org(name):
             out.append(Span(_club_or_city(doc, s, name), s.first, s.last, s.start, s.end))
             continue
+        if doc.sport and s.label == "LOC":
+            club = _club_named_after_a_place(doc, s, name)
+            if club is not None:
+                out.append(club)
+                continue
         if s.label == "PER" and s.last > s.first and doc.tokens[s.first] in org_aliases() \
                 and not doc.tokens[s.first].isupper():
             out.append(Span("ORG", s.first, s.first, s.start, doc.ends[s.first]))
@@ -259,6 +264,31 @@ def relabel(doc: Doc, spans: list[Span]) -> list[Span]:
 
 
 _PLACE_CUES = frozenset("di ke dari menuju asal kota".split())
+_CLUB_TAILS = frozenset("United City FC".split())  # org_tails.txt's words that end clubs' names
+
+
+def _club_named_after_a_place(doc: Doc, s: Span, name: str) -> Span | None:
+    """In an article about sport, a club that carries its town's name, which the tagger read as a
+    place: the town with a club's tail right after it (`Bali United`, `Dewa United`: the tagger
+    took `Bali` alone), or a name of two or three words that ends on a listed place and opens with
+    a word that heads no place, is no ordinary word and is not mostly a place's in the corpus
+    (`Deltras Sidoarjo`, `Persiku Kudus`, `Jaya Raya Jakarta`; not `Kota Kediri`, `Stadion Manahan`,
+    `Kraton Yogyakarta`, `Jawa Timur`)."""
+    nxt = s.last + 1
+    if nxt < len(doc.tokens) and doc.tokens[nxt] in _CLUB_TAILS and doc.starts[nxt] - doc.ends[s.last] == 1:
+        return Span("ORG", s.first, nxt, s.start, doc.ends[nxt])
+    places = place_countries()
+    if not 0 < s.last - s.first <= 2 or name in places or doc.tokens[s.last] not in places:
+        return None
+    first = doc.tokens[s.first]
+    if first.lower() in _place_heads() or first in places or not first[:1].isupper():
+        return None
+    # Not an ordinary word nor one the corpus tagger mostly read as a place: `Kantor Setda Sleman`,
+    # `Kraton Yogyakarta`, `Gelora Bangkalan` stay places.
+    info = doc.words.get(first.lower())
+    if info is not None and (info.word_class != "-" or info.history == "LOC"):
+        return None
+    return Span("ORG", s.first, s.last, s.start, s.end)
 
 
 def _club_or_city(doc: Doc, s: Span, name: str) -> str:

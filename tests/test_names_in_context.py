@@ -206,3 +206,17 @@ def test_a_numbered_commission_and_its_house_are_one_organisation():
     assert ("organization", "Komisi A DPRD DIY") in found("Komisi A DPRD DIY Desak Pemda", headline=True)
     # A unit without a number before another organisation stays apart.
     assert ("organization", "PAN") in got
+
+
+def test_a_club_that_carries_its_towns_name_is_a_club_in_sport():
+    # The tagger read `Bali` alone and `Deltras Sidoarjo` as places in a transfer story (issue 21:
+    # kind from context); the same words outside sport, and a palace or a stadium, stay places.
+    text = ("Kelima pemain baru tersebut adalah Gavin Kwan Asdit (dari Borneo FC) dan Novri Setiawan (dari Bali "
+            "United). Yandi Sofyan (dari Persija Jakarta) dan terakhir penyerahan muda Wigi Pratama (dari Deltras "
+            "Sidoarjo). Laga digelar di Stadion Manahan, Kota Solo, Jawa Tengah.")
+    got = {(h.kind, h.name) for h in find_actors(text, sport=True)}
+    assert {("organization", "Bali United"), ("organization", "Deltras Sidoarjo")} <= got
+    assert {("place", "Stadion Manahan"), ("place", "Jawa Tengah")} <= got
+    assert ("organization", "Bali United") not in found(text)
+    assert ("place", "Kraton Yogyakarta") in {(h.kind, h.name) for h in find_actors(
+        "Atlet berlatih di depan Kraton Yogyakarta sebelum laga.", sport=True)}
