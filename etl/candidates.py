@@ -22,7 +22,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Mapping, NamedTuple, Sequence
 
-from . import lexicons
+from . import lexicons, memo
 from .features import MODELS, WordInfo, word_table
 from .gazetteers import (
     _org_heads,
@@ -174,6 +174,7 @@ _NAME_MEMO: dict[int, dict[str, dict[str, float]]] = {}
 _NAME_MEMO_SIZE = 2_000
 
 
+@memo.depends_on("model", "names")
 def clear_name_memo() -> None:
     """Forget the names' evidence (after the corpus's name lists changed)."""
     _NAME_MEMO.clear()

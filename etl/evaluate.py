@@ -32,15 +32,8 @@ from pathlib import Path
 from typing import Iterable
 
 from .conll import read_conll, spans_from_tags
+from .shared_data import GOLD_DIR, INDOSUM, NER_DIR, PAGES_DIR, REGISTRY_DIR, SHARED
 from .tokens import join_tokens
-
-ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared"
-NER_DIR = SHARED / "benchmarks" / "ner"
-PAGES_DIR = SHARED / "corpus" / "pages"
-INDOSUM = SHARED / "corpus" / "exports" / "indosum_categories" / "articles.jsonl"
-GOLD_DIR = SHARED / "eval" / "gold-dev"
-REGISTRY_DIR = SHARED / "eval" / "registry-dev"
 
 TYPES = ("PER", "ORG", "LOC")
 _KIND_TO_TYPE = {"person": "PER", "organization": "ORG", "country": "LOC", "place": "LOC"}

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Sequence
 
+from . import memo
 from .actors import ActorHit, find_actors, is_headline_like
 from .article_names import org_resolver, person_aliases, person_resolver, place_resolver
 from .candidates import Candidate, load_keeper
@@ -133,13 +134,8 @@ def extract_article_within_limits(
 
 
 def clear_caches() -> None:
-    """Forget extracted trending headlines (after the model or the lexicons changed)."""
-    _trending_mentions.cache_clear()
-    from .candidates import clear_name_memo
-    from .tokens import clear_glue_memo
-
-    clear_name_memo()
-    clear_glue_memo()
+    """Forget everything worked out from the model and the corpus's names (after either changed)."""
+    memo.forget("model", "names")
 
 
 @lru_cache(maxsize=50_000)
@@ -419,3 +415,6 @@ def count_mentions(mentions: list[Mention]) -> list[MentionCount]:
     """One row per (part, trending rank, kind, entity) with its number of occurrences."""
     counts = Counter((m.part, m.trending_rank, m.kind, m.entity, m.entity_code) for m in mentions)
     return [MentionCount(*key, n) for key, n in counts.items()]
+
+
+memo.depends_on("model")(_trending_mentions.cache_clear)

@@ -18,8 +18,8 @@ from functools import lru_cache
 from pathlib import Path
 
 from . import lexicons
+from .lexicons import MODELS
 
-MODELS = Path(__file__).with_name("models")
 WORDS_FILE = MODELS / "words.tsv.gz"
 OFFSETS = (-2, -1, 1, 2)
 PAD = "<S>"  # beyond either end of the text

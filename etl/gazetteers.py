@@ -13,7 +13,7 @@ from typing import Any, Iterator
 
 import ahocorasick
 
-from . import lexicons
+from . import lexicons, memo
 
 
 @lru_cache(maxsize=1)
@@ -186,13 +186,7 @@ def without_known_names() -> Iterator[None]:
 
 
 def _clear_known() -> None:
-    from . import candidates, span_splits  # they read the names too; imported here, as they import this
-
-    known_names.cache_clear()
-    _known_automaton.cache_clear()
-    known_first_words.cache_clear()
-    span_splits.person_initials.cache_clear()
-    candidates.clear_name_memo()
+    memo.forget("names")  # these lists, and what other modules worked out from them
 
 
 @lru_cache(maxsize=1)
@@ -207,9 +201,7 @@ def known_names() -> dict[str, tuple[int, int]]:
     """names.tsv.gz: name -> (articles naming a person so, articles writing it), from `etl.train`."""
     import gzip
 
-    from .features import MODELS
-
-    path = MODELS / "names.tsv.gz"
+    path = lexicons.MODELS / "names.tsv.gz"
     out: dict[str, tuple[int, int]] = {}
     # A name the user's lexicons list as a place or an organisation is not a person's, whatever the
     # corpus made of it when the list was built (Khan Younis).
@@ -235,3 +227,7 @@ def _known_automaton():
     if len(auto):
         auto.make_automaton()
     return auto
+
+
+for _cache in (known_names, _known_automaton, known_first_words):
+    memo.depends_on("names")(_cache.cache_clear)

@@ -8,6 +8,7 @@ from functools import lru_cache
 from pathlib import Path
 
 DEFAULT_DIR = Path(__file__).with_name("lexicons")
+MODELS = Path(__file__).with_name("models")  # the trained model files (etl.train writes them)
 
 
 def lexicon_dir() -> Path:

@@ -29,7 +29,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from . import lexicons
+from . import lexicons, memo
 from .gazetteers import _org_heads, _titles, is_listed_org, known_names, org_aliases, place_countries
 from .name_forms import key
 from .name_likeness import name_likeness
@@ -375,3 +375,6 @@ def person_initials() -> frozenset[str]:
 @lru_cache(maxsize=1)
 def _listed_org_keys() -> frozenset[str]:
     return frozenset(key(n) for n in org_aliases())
+
+
+memo.depends_on("names")(person_initials.cache_clear)

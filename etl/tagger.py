@@ -18,6 +18,7 @@ from typing import Iterator, cast
 
 import numpy as np
 
+from . import memo
 from .features import MODELS, OFFSETS, PAD, FeatureSpace, lexicon_fingerprint, span_features, word_table
 from .tokens import BREAKS, tokenize
 from .vocabulary import is_derived_word
@@ -379,12 +380,10 @@ def default_tagger() -> Tagger:
 @contextmanager
 def use_model(path: Path) -> Iterator[None]:
     """Run the extractor with another model file for the duration of a block."""
-    from .extract import clear_caches
-
     _override.append(path)
-    clear_caches()
+    memo.forget("model")
     try:
         yield
     finally:
         _override.pop()
-        clear_caches()
+        memo.forget("model")

@@ -11,6 +11,8 @@ from itertools import accumulate
 from operator import itemgetter, sub
 from typing import Iterator, Mapping, Protocol
 
+from . import memo
+
 # Initials and title abbreviations keep their dot ("P.W.", "H.", "Dr."), so that a lone "." token
 # always ends a sentence and can never sit inside a name.
 _ABBREVIATION = r"(?:[A-Z]\.){1,4}(?![\w'’])|(?:Dr|Drs|Dra|Prof|Ir|Hj|dr|drg|Jl|St|Sdr|Ny|Tn|Kol|Bpk)\.(?!\w)"
@@ -147,6 +149,7 @@ def split_glued(tokens: list[str], starts: list[int], ends: list[int], vocabular
     return out_t, out_s, out_e
 
 
+@memo.depends_on("model")
 def clear_glue_memo() -> None:
     """Forget the words already split or kept whole (after the vocabulary changed)."""
     _GLUE_MEMO.clear()

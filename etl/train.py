@@ -30,8 +30,8 @@ from typing import Any  # noqa: E402
 import numpy as np  # noqa: E402
 
 from .conll import Sentence, read_conll, spans_from_tags  # noqa: E402
-from .evaluate import NER_DIR, SHARED  # noqa: E402
 from .features import MODELS, WORDS_FILE, FeatureSpace, lexicon_fingerprint, span_features, word_table  # noqa: E402
+from .shared_data import NER_DIR, SHARED  # noqa: E402
 from .tokens import BREAKS, join_tokens, tokenize  # noqa: E402
 
 LABELS = ("O", "B-PER", "I-PER", "B-ORG", "I-ORG", "B-LOC", "I-LOC")

@@ -62,7 +62,7 @@ def _page_text(shared: Path, source: str, url: str, exports: dict[str, dict[str,
 
 def examples(labels: Path = LABELS_FILE, shared: Path | None = None) -> list[Example]:
     """Every labelled candidate with its features, recomputed from the corpus text."""
-    from .evaluate import SHARED
+    from .shared_data import SHARED
 
     shared = shared or SHARED
     rows = [json.loads(line) for line in labels.read_text(encoding="utf-8").splitlines() if line.strip()]
