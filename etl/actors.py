@@ -14,8 +14,9 @@ extract.py's job, across the corpus the entity registry's (registry.py).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
+from typing import Callable
 
 from . import lexicons
 from .countries import find_countries
@@ -119,119 +120,208 @@ def find_actors(text: str, headline: bool | None = None, sport: bool = False) ->
     doc = Doc(text, tokens, starts, ends, view, headline, tagger.space.words, sport)
     for stage in SPAN_STAGES:
         spans = stage(doc, spans)
-    hits: list[ActorHit] = []
-    taken: list[tuple[int, int]] = []
+    walk = _Walk(doc, spans)
     i = 0
     while i < len(spans):
-        s = spans[i]
-        nxt = spans[i + 1] if i + 1 < len(spans) else None
-        if s.first == s.last and tokens[s.first].replace(".", "").lower() in _degrees():
-            i += 1  # "dr. Erta P.W., SpJP, FIHA": post-nominal letters, not an organisation or place
-            continue
-        if s.label == "ORG" and text[s.start : s.end] in _platforms() and _channel_cue(text, s.start):
-            taken.append((s.start, s.end))
-            i += 1
-            continue
-        listed = _listed_kind(text[s.start : s.end])
-        if listed == "LOC" and s.label == "ORG" and " " not in text[s.start : s.end]:
-            listed = None  # "atas Wolfsburg", "Roma akan bertanding": a club (or a city's government), as the tagger read it
-        if listed is not None and listed != s.label:
-            # A span that is exactly a listed place or organisation is that, whatever the tagger
-            # said: "di Khan Younis" is no person, "Daerah Istimewa Yogyakarta (DIY)" no organisation.
-            if listed == "LOC":
-                place = _place(text, s.start, s.end)
-                if place is not None:
-                    hits.append(place)
-                m = _ACRONYM_IN_BRACKETS.match(text, s.end)
-                if m and nxt is not None and nxt.start == m.start(1) and _listed_kind(m.group(1)) == "LOC":
-                    i += 1  # "(DIY)" after it is the same place
-            else:
-                hits.append(ActorHit("organization", text[s.start : s.end], s.start, s.end))
-            taken.append((s.start, s.end))
-            i += 1
-            continue
-        if s.label == "ORG":
-            # "Badan Gizi Nasional (BGN)": the long form and its acronym are one organisation.
-            m = _ACRONYM_IN_BRACKETS.match(text, s.end)
-            if (m and nxt is not None and nxt.start == m.start(1) and nxt.end == m.end(1) and nxt.label in ("ORG", "PER")
-                    and is_short_form(m.group(1), text[s.start : s.end])):
-                long_form = text[s.start : s.end]
-                region = _region_after(text, m.end(), long_form) if _org_name(m.group(1)) else None
-                if region is None and (_org_name(long_form) is None or _org_name(m.group(1)) is None):
-                    taken.append((s.start, m.end()))
-                    i += 2
-                    continue
-                if region is not None:
-                    # "Pemerintah Kota (Pemkot) Semarang": the unit of that place, not every city's
-                    # government (470 corpus articles over 14 outlets write a unit so).
-                    unit = _unit_of_place(long_form, m.group(1), region, s.start)
-                    hits.append(unit)
-                    taken.append((unit.start, unit.end))
-                    i = _first_after(spans, i + 2, unit.end)
-                    continue
-                hits.append(ActorHit("organization", f"{long_form} ({m.group(1)})", s.start, m.end(), short=m.group(1)))
-                taken.append((s.start, m.end()))
-                i += 2
-                continue
-            region = (_region_after(text, m.end(), text[s.start : s.end])
-                      if m and m.group(1)[:1].isupper() and " " not in m.group(1)
-                      and is_short_form(m.group(1), text[s.start : s.end]) and not (nxt is not None and nxt.start < m.end())
-                      else None)
-            if m and region is not None:
-                # "Dinas Kesehatan (Dinkes) Kota Yogyakarta": the same, the tagger having left the
-                # acronym out.
-                unit = _unit_of_place(text[s.start : s.end], m.group(1), region, s.start)
-                hits.append(unit)
-                taken.append((unit.start, unit.end))
-                i = _first_after(spans, i + 1, unit.end)
-                continue
-            if m and m.group(1).isupper() and " " not in m.group(1) and is_short_form(m.group(1), text[s.start : s.end]) \
-                    and not (nxt is not None and nxt.start < m.end()):
-                # "Ketua Badan Pemeriksa Keuangan (BPK)": an acronym in brackets the tagger left out.
-                long_form = text[s.start : s.end]
-                if _org_name(long_form):
-                    hits.append(ActorHit("organization", f"{long_form} ({m.group(1)})", s.start, m.end(), short=m.group(1)))
-                taken.append((s.start, m.end()))
-                i += 1
-                continue
-            name = _org_name(text[s.start : s.end])
-            legal = _LEGAL_FORM_IN_BRACKETS.match(text, s.end)
-            if name and legal and not (nxt is not None and nxt.start < legal.end() and nxt.label != "ORG"):
-                # "PT Pertamina (Persero)": the legal form in brackets belongs to the company's name.
-                hits.append(ActorHit("organization", f"{name} ({legal.group(1)})", s.start, legal.end()))
-                taken.append((s.start, legal.end()))
-                if nxt is not None and nxt.start < legal.end():
-                    i += 1
-                i += 1
-                continue
-            if s.first > 0 and _NUMBER.fullmatch(tokens[s.first - 1]):
-                name = None  # "10 Universitas Islam Baru": a count of such bodies, not one of them
-            if name and any(c.start == 0 and c.end == len(name) for c in find_countries(name)):
-                name = None  # "RI", "Indonesia": the country, which countries.py reports
-            if name:
-                hits.append(ActorHit("organization", name, s.start, s.end))
-            taken.append((s.start, s.end))
-        elif s.label == "PER":
-            prev = spans[i - 1] if i else None
-            bracketed = s.first > 0 and tokens[s.first - 1] == "(" and s.last + 1 < len(tokens) and tokens[s.last + 1] == ")"
-            after_person = prev is not None and prev.last == s.first - 2 and prev.label == "PER"
-            if not (bracketed and s.first == s.last and not after_person):
-                # "(KHGT)", "(Kakorlantas)", "(Fxh)": a word in brackets is a short form of what stands
-                # before it, or a byline; only after a person is it a nickname ("... Purnama (Ahok)").
-                hits.extend(_persons(s, tokens, starts, ends, text))
-            taken.append((s.start, s.end))
-        elif s.label == "LOC" and listed != "LOC" and _known_person(text[s.start : s.end]):
-            # "di bawah Gerald Vanenburg": a place cue before a name the corpus knows as a person's;
-            # "Netanyahu Perintahkan ...": a headline's Title Case hides the cue (363 headlines read
-            # him as a place before).
-            hits.extend(_persons(Span("PER", s.first, s.last, s.start, s.end), tokens, starts, ends, text))
-            taken.append((s.start, s.end))
-        elif s.label == "LOC":
-            place = _place(text, s.start, s.end)
-            if place is not None:
-                hits.append(place)
-            taken.append((s.start, s.end))
-        i += 1
+        listed = _listed_kind(text[spans[i].start : spans[i].end])
+        for rule in SPAN_RULES:
+            step = rule(walk, i, listed)
+            if step is not None:
+                i = step
+                break
+        else:
+            i += 1  # a label none of the rules reads
+    hits = walk.hits + _listed_orgs_left(text, walk.taken)
+    hits = _spaced_where_glued(hits, text, tokens, starts, ends)
+    return _join_double_acronyms(sorted(hits, key=lambda h: (h.start, h.end)), text)
+
+
+@dataclass
+class _Walk:
+    """One pass over a text's spans: the names found so far and the characters the spans took
+    (a listed organisation inside them is not added again)."""
+    doc: Doc
+    spans: list[Span]
+    hits: list[ActorHit] = field(default_factory=list)
+    taken: list[tuple[int, int]] = field(default_factory=list)
+
+    def name(self, i: int) -> str:
+        s = self.spans[i]
+        return self.doc.text[s.start : s.end]
+
+    def next_span(self, i: int) -> Span | None:
+        return self.spans[i + 1] if i + 1 < len(self.spans) else None
+
+    def add(self, hit: ActorHit | None, start: int, end: int) -> None:
+        if hit is not None:
+            self.hits.append(hit)
+        self.taken.append((start, end))
+
+
+# Every rule has this signature: the walk, the index of the span, what the lexicons list that span's
+# text as -> the index of the next span to read, or None when the rule does not apply to it. The
+# first rule that applies decides (SPAN_RULES, in order).
+SpanRule = Callable[[_Walk, int, "str | None"], "int | None"]
+
+
+def _post_nominal_letters(w: _Walk, i: int, listed: str | None) -> int | None:
+    """`dr. Erta P.W., SpJP, FIHA`: post-nominal letters, not an organisation or place."""
+    s = w.spans[i]
+    return i + 1 if s.first == s.last and w.doc.tokens[s.first].replace(".", "").lower() in _degrees() else None
+
+
+def _channel_of_a_post(w: _Walk, i: int, listed: str | None) -> int | None:
+    """`akun TikTok @dr.erta`: a platform as the channel of a post is no actor."""
+    s = w.spans[i]
+    if s.label == "ORG" and w.name(i) in _platforms() and _channel_cue(w.doc.text, s.start):
+        w.add(None, s.start, s.end)
+        return i + 1
+    return None
+
+
+def _listed_as_another_kind(w: _Walk, i: int, listed: str | None) -> int | None:
+    """A span that is exactly a listed place or organisation is that, whatever the tagger said:
+    `di Khan Younis` is no person, `Daerah Istimewa Yogyakarta (DIY)` no organisation. One word the
+    tagger read as an organisation stays one (`atas Wolfsburg`, `Roma akan bertanding`: a club, or a
+    city's government)."""
+    s, text = w.spans[i], w.doc.text
+    if listed == "LOC" and s.label == "ORG" and " " not in w.name(i):
+        listed = None
+    if listed is None or listed == s.label:
+        return None
+    if listed != "LOC":
+        w.add(ActorHit("organization", w.name(i), s.start, s.end), s.start, s.end)
+        return i + 1
+    w.add(_place(text, s.start, s.end), s.start, s.end)
+    m = _ACRONYM_IN_BRACKETS.match(text, s.end)
+    nxt = w.next_span(i)
+    if m and nxt is not None and nxt.start == m.start(1) and _listed_kind(m.group(1)) == "LOC":
+        return i + 2  # "(DIY)" after it is the same place
+    return i + 1
+
+
+def _long_form_and_acronym(w: _Walk, i: int, listed: str | None) -> int | None:
+    """`Badan Gizi Nasional (BGN)`: the long form and its acronym (the next span) are one
+    organisation; `Pemerintah Kota (Pemkot) Semarang`, the unit of the place after the acronym, not
+    every city's government (470 corpus articles over 14 outlets write a unit so)."""
+    s, nxt, text = w.spans[i], w.next_span(i), w.doc.text
+    m = _ACRONYM_IN_BRACKETS.match(text, s.end) if s.label == "ORG" else None
+    if not (m and nxt is not None and nxt.start == m.start(1) and nxt.end == m.end(1) and nxt.label in ("ORG", "PER")
+            and is_short_form(m.group(1), w.name(i))):
+        return None
+    long_form, acronym = w.name(i), m.group(1)
+    region = _region_after(text, m.end(), long_form) if _org_name(acronym) else None
+    if region is not None:
+        unit = _unit_of_place(long_form, acronym, region, s.start)
+        w.add(unit, unit.start, unit.end)
+        return _first_after(w.spans, i + 2, unit.end)
+    named = _org_name(long_form) is not None and _org_name(acronym) is not None
+    w.add(ActorHit("organization", f"{long_form} ({acronym})", s.start, m.end(), short=acronym) if named else None,
+          s.start, m.end())
+    return i + 2
+
+
+def _acronym_the_tagger_left_out(w: _Walk, i: int, listed: str | None) -> int | None:
+    """An organisation followed by its acronym in brackets that no span covers: `Dinas Kesehatan
+    (Dinkes) Kota Yogyakarta` is that unit of that place; `Ketua Badan Pemeriksa Keuangan (BPK)` is
+    `Long (ACR)`."""
+    s, nxt, text = w.spans[i], w.next_span(i), w.doc.text
+    m = _ACRONYM_IN_BRACKETS.match(text, s.end) if s.label == "ORG" else None
+    if not (m and " " not in m.group(1) and is_short_form(m.group(1), w.name(i))
+            and not (nxt is not None and nxt.start < m.end())):
+        return None
+    long_form, acronym = w.name(i), m.group(1)
+    region = _region_after(text, m.end(), long_form) if acronym[:1].isupper() else None
+    if region is not None:
+        unit = _unit_of_place(long_form, acronym, region, s.start)
+        w.add(unit, unit.start, unit.end)
+        return _first_after(w.spans, i + 1, unit.end)
+    if not acronym.isupper():
+        return None
+    named = _org_name(long_form) is not None
+    w.add(ActorHit("organization", f"{long_form} ({acronym})", s.start, m.end(), short=acronym) if named else None,
+          s.start, m.end())
+    return i + 1
+
+
+def _company_with_legal_form(w: _Walk, i: int, listed: str | None) -> int | None:
+    """`PT Pertamina (Persero)`: the legal form in brackets belongs to the company's name."""
+    s, nxt = w.spans[i], w.next_span(i)
+    name = _org_name(w.name(i)) if s.label == "ORG" else None
+    legal = _LEGAL_FORM_IN_BRACKETS.match(w.doc.text, s.end) if name else None
+    if not (name and legal and not (nxt is not None and nxt.start < legal.end() and nxt.label != "ORG")):
+        return None
+    w.add(ActorHit("organization", f"{name} ({legal.group(1)})", s.start, legal.end()), s.start, legal.end())
+    return i + 2 if nxt is not None and nxt.start < legal.end() else i + 1
+
+
+def _organisation(w: _Walk, i: int, listed: str | None) -> int | None:
+    """Any other organisation span, as written; not a count of such bodies (`10 Universitas Islam
+    Baru`) nor a country (`RI`, `Indonesia`: countries.py reports it)."""
+    s, tokens = w.spans[i], w.doc.tokens
+    if s.label != "ORG":
+        return None
+    name = _org_name(w.name(i))
+    if s.first > 0 and _NUMBER.fullmatch(tokens[s.first - 1]):
+        name = None
+    if name and any(c.start == 0 and c.end == len(name) for c in find_countries(name)):
+        name = None
+    w.add(ActorHit("organization", name, s.start, s.end) if name else None, s.start, s.end)
+    return i + 1
+
+
+def _person(w: _Walk, i: int, listed: str | None) -> int | None:
+    """A person span; a word in brackets is a short form of what stands before it or a byline
+    (`(KHGT)`, `(Kakorlantas)`, `(Fxh)`), only after a person a nickname (`... Purnama (Ahok)`)."""
+    s, d = w.spans[i], w.doc
+    if s.label != "PER":
+        return None
+    prev = w.spans[i - 1] if i else None
+    bracketed = s.first > 0 and d.tokens[s.first - 1] == "(" and s.last + 1 < len(d.tokens) and d.tokens[s.last + 1] == ")"
+    after_person = prev is not None and prev.last == s.first - 2 and prev.label == "PER"
+    if not (bracketed and s.first == s.last and not after_person):
+        w.hits.extend(_persons(s, d.tokens, d.starts, d.ends, d.text))
+    w.add(None, s.start, s.end)
+    return i + 1
+
+
+def _known_person_read_as_place(w: _Walk, i: int, listed: str | None) -> int | None:
+    """`di bawah Gerald Vanenburg`: a place cue before a name the corpus knows as a person's;
+    `Netanyahu Perintahkan ...`: a headline's Title Case hides the cue (363 headlines read him as a
+    place before)."""
+    s, d = w.spans[i], w.doc
+    if s.label != "LOC" or listed == "LOC" or not _known_person(w.name(i)):
+        return None
+    w.hits.extend(_persons(Span("PER", s.first, s.last, s.start, s.end), d.tokens, d.starts, d.ends, d.text))
+    w.add(None, s.start, s.end)
+    return i + 1
+
+
+def _location(w: _Walk, i: int, listed: str | None) -> int | None:
+    """A location span: a place (a country is left to countries.py)."""
+    s = w.spans[i]
+    if s.label != "LOC":
+        return None
+    w.add(_place(w.doc.text, s.start, s.end), s.start, s.end)
+    return i + 1
+
+
+SPAN_RULES: tuple[SpanRule, ...] = (
+    _post_nominal_letters,
+    _channel_of_a_post,
+    _listed_as_another_kind,
+    _long_form_and_acronym,
+    _acronym_the_tagger_left_out,
+    _company_with_legal_form,
+    _organisation,
+    _person,
+    _known_person_read_as_place,
+    _location,
+)
+
+
+def _listed_orgs_left(text: str, taken: list[tuple[int, int]]) -> list[ActorHit]:
+    """Organisations the lexicons list (and platforms) where no span took their characters."""
     listed_spans = [(start, end) for _, start, end in find_orgs_listed(text)]
     listed_spans += [(start, end) for start, end, _ in _whole_word_matches(_platform_automaton(), text)]
     # Characters already taken by a span, as a mask: comparing every listed name with every span made
@@ -239,6 +329,7 @@ def find_actors(text: str, headline: bool | None = None, sport: bool = False) ->
     covered = bytearray(len(text) + 1)
     for a, b in taken:
         covered[a:b] = b"\x01" * (b - a)
+    out = []
     for start, end in sorted(set(listed_spans)):
         if any(covered[start:end]):
             continue
@@ -248,10 +339,9 @@ def find_actors(text: str, headline: bool | None = None, sport: bool = False) ->
             continue  # "Antara lain, ...": "among others", not the news agency
         if text[max(0, start - 6) : start] == "Piala ":
             continue  # "Piala Uber": a cup named after someone, not the company
-        hits.append(ActorHit("organization", text[start:end], start, end))
+        out.append(ActorHit("organization", text[start:end], start, end))
         covered[start:end] = b"\x01" * (end - start)
-    hits = _spaced_where_glued(hits, text, tokens, starts, ends)
-    return _join_double_acronyms(sorted(hits, key=lambda h: (h.start, h.end)), text)
+    return out
 
 
 def _spaced_where_glued(hits: list[ActorHit], text: str, tokens: list[str], starts: list[int], ends: list[int]) -> list[ActorHit]:
