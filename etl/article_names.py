@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import Callable, Iterable
 
 from . import lexicons
 from .actors import ActorHit
@@ -39,78 +40,94 @@ _NICKNAME = re.compile(
 _NICKNAME_CUE = re.compile(r"(?:akrab|biasa|karib|kerap|sering|lebih)\s+(?:di)?(?:sapa|panggil|sebut|kenal)")
 
 
-def person_resolver(hits: list[tuple[str, ActorHit]]):
+def person_resolver(hits: list[tuple[str, ActorHit]]) -> Callable[[str], str]:
     """One name per person in an article: short forms (`Wang`, `Nasser Al-Raisi`) and nicknames
     (`Zulhas`, `... akrab disapa Rerie`) become the fullest name the article uses."""
-    names = [h.name for _, h in hits]
-    first_seen: dict[str, int] = {}
-    for i, n in enumerate(names):
-        first_seen.setdefault(n, i)
-    full = sorted({n for n in names if len(n.split()) > 1}, key=lambda n: (-len(n.split()), first_seen[n]))
-    # full names by each of their words, in full's order: a short name is looked for only among the
-    # full names holding its first word (every full name for every short one was quadratic).
-    by_word: dict[str, list[str]] = {}
-    for candidate in full:
-        for w in dict.fromkeys(candidate.split()):
-            by_word.setdefault(w, []).append(candidate)
-    aliases: dict[str, str] = {}
-    by_name = _aliases_by_name()
-    for name in full:
-        for alias in by_name.get(name, ()):
-            aliases.setdefault(alias, name)
-    for text in dict.fromkeys(text for text, _ in hits):
-        if not _NICKNAME_CUE.search(text):
-            continue  # the cue alone is a quick scan; the whole pattern tries every capital
-        for m in _NICKNAME.finditer(text):
-            # "Lestari, yang akrab disapa Rerie": the nickname is another name of the person.
-            person, nickname = m.group(1), m.group(2)
-            full_name = person if person in full else next((f for f in full if _contains(f.split(), person.split())), None)
-            if full_name and nickname != full_name:
-                aliases.setdefault(nickname, full_name)
+    return _PersonNames(hits).resolve
 
-    memo: dict[str, str] = {}
 
-    def resolve(name: str) -> str:
-        if name not in memo:
-            memo[name] = _resolve(name)
-        return memo[name]
+class _PersonNames:
+    """The full names of one article's persons (two words or more), indexed for the look-ups
+    `resolve` tries, fullest first, then first seen."""
 
-    folded = [(f, [w.casefold() for w in f.split()]) for f in full]
-    initials = _initials_of(full)
-    by_initial: dict[str, list[str]] = {}
-    for f in full:
-        by_initial.setdefault(key(f)[:1], []).append(f)
+    def __init__(self, hits: list[tuple[str, ActorHit]]) -> None:
+        names = [h.name for _, h in hits]
+        first_seen: dict[str, int] = {}
+        for i, n in enumerate(names):
+            first_seen.setdefault(n, i)
+        self.full = sorted({n for n in names if len(n.split()) > 1}, key=lambda n: (-len(n.split()), first_seen[n]))
+        # full names by each of their words, in full's order: a short name is looked for only among
+        # the full names holding its first word (every full name for every short one was quadratic).
+        self.by_word: dict[str, list[str]] = {}
+        for candidate in self.full:
+            for w in dict.fromkeys(candidate.split()):
+                self.by_word.setdefault(w, []).append(candidate)
+        self.aliases: dict[str, str] = {}
+        by_name = _aliases_by_name()
+        for name in self.full:
+            for alias in by_name.get(name, ()):
+                self.aliases.setdefault(alias, name)
+        self._nicknames(dict.fromkeys(text for text, _ in hits))
+        self.folded = [(f, [w.casefold() for w in f.split()]) for f in self.full]
+        self.initials = _initials_of(self.full)
+        self.by_initial: dict[str, list[str]] = {}
+        for f in self.full:
+            self.by_initial.setdefault(key(f)[:1], []).append(f)
+        self.memo: dict[str, str] = {}
 
-    def _resolve(name: str) -> str:
-        if name in aliases:
-            return aliases[name]
+    def _nicknames(self, texts: Iterable[str]) -> None:
+        """`Lestari, yang akrab disapa Rerie`: the nickname is another name of the person."""
+        for text in texts:
+            if not _NICKNAME_CUE.search(text):
+                continue  # the cue alone is a quick scan; the whole pattern tries every capital
+            for m in _NICKNAME.finditer(text):
+                person, nickname = m.group(1), m.group(2)
+                full_name = person if person in self.full else next(
+                    (f for f in self.full if _contains(f.split(), person.split())), None)
+                if full_name and nickname != full_name:
+                    self.aliases.setdefault(nickname, full_name)
+
+    def resolve(self, name: str) -> str:
+        if name not in self.memo:
+            self.memo[name] = self._resolve(name)
+        return self.memo[name]
+
+    def _resolve(self, name: str) -> str:
+        if name in self.aliases:
+            return self.aliases[name]
+        return self._holding(name) or self._abbreviated(name) or name
+
+    def _holding(self, name: str) -> str | None:
+        """A longer full name that holds the name's words, as written, then in other capitals (`Van
+        Gastel` in `Jean-Paul van Gastel`)."""
         words = name.split()
-        for candidate in by_word.get(words[0], ()) if words else ():
+        for candidate in self.by_word.get(words[0], ()) if words else ():
             cw = candidate.split()
             if candidate != name and len(cw) > len(words) and _contains(cw, words):
                 return candidate
-        # "Van Gastel" in "Jean-Paul van Gastel": the same words in other capitals.
         low = [w.casefold() for w in words]
-        for candidate, cw in folded:
+        for candidate, cw in self.folded:
             if candidate != name and len(cw) > len(low) and _contains(cw, low):
                 return candidate
-        # Abbreviations and variants open with the full name's first letter: only those are tried.
-        near = by_initial.get(key(name)[:1], ())
+        return None
+
+    def _abbreviated(self, name: str) -> str | None:
+        """A full name the name abbreviates, gives the initials of, or writes otherwise.
+        Abbreviations and variants open with the full name's first letter: only those are tried."""
+        near = self.by_initial.get(key(name)[:1], ())
         # "Sri Sultan HB X" for "Sri Sultan Hamengku Buwono X", "Luhut B Pandjaitan".
         for candidate in near:
             if candidate != name and abbreviates(name, candidate):
                 return candidate
         # "AHY" beside "Agus Harimurti Yudhoyono": the initials of one full name of the article.
-        if name.isupper() and name in initials:
-            return initials[name]
+        if name.isupper() and name in self.initials:
+            return self.initials[name]
         # "R. Kelly" and "R Kelly"; "Thomas Lembong" and "Tom Lembong" beside "Thomas Trikasih
         # Lembong"; "Andreas Mikhael Sumual" beside "Andreas Mikael Sumual".
         for candidate in near:
             if candidate != name and len(candidate) >= len(name) and _variant_of(name, candidate):
                 return candidate
-        return name
-
-    return resolve
+        return None
 
 
 def _variant_of(name: str, full_name: str) -> bool:
