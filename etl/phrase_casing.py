@@ -58,34 +58,44 @@ def build(texts: Iterable[tuple[str, str]]) -> CasingCounts:
             if len(long_words) < 4 or sum(t[0].isupper() for t in long_words) > 0.5 * len(long_words):
                 continue  # a headline quoted in a body capitalises every word
             kept.append(sent)
-            i, n = 1, len(sent)
-            while i < n:
-                if not (_capital(sent[i]) and sent[i - 1] not in _SENTENCE_END):
-                    i += 1
-                    continue
-                j = i
-                while j < n and _capital(sent[j]):
-                    j += 1
-                (counts.alone if j - i == 1 else counts.continued)[sent[i]] += 1
-                run = [w.lower() for w in sent[i:j]]
-                for a in range(len(run)):
-                    for b in range(a + 2, min(len(run), a + MAX_WORDS) + 1):
-                        counts.capitalised[" ".join(run[a:b])] += 1
-                i = j
+            _count_capitalised_runs(sent, counts)
     # Second pass: lower-case uses of the phrases seen capitalised (all lower-case n-grams would not fit).
-    wanted = counts.capitalised
     for sent in kept:
-        n = len(sent)
-        for i in range(n):
-            if not sent[i][:1].islower():
-                continue
-            for b in range(i + 2, min(n, i + MAX_WORDS) + 1):
-                if not sent[b - 1][:1].islower():
-                    break
-                phrase = " ".join(sent[i:b])
-                if phrase in wanted:
-                    counts.lower[phrase] += 1
+        _count_lower_phrases(sent, counts)
     return counts
+
+
+def _count_capitalised_runs(sent: list[str], counts: CasingCounts) -> None:
+    """Each run of capitalised words not opening the sentence: its first word alone or continued, and
+    every phrase of two to MAX_WORDS words inside it."""
+    i, n = 1, len(sent)
+    while i < n:
+        if not (_capital(sent[i]) and sent[i - 1] not in _SENTENCE_END):
+            i += 1
+            continue
+        j = i
+        while j < n and _capital(sent[j]):
+            j += 1
+        (counts.alone if j - i == 1 else counts.continued)[sent[i]] += 1
+        run = [w.lower() for w in sent[i:j]]
+        for a in range(len(run)):
+            for b in range(a + 2, min(len(run), a + MAX_WORDS) + 1):
+                counts.capitalised[" ".join(run[a:b])] += 1
+        i = j
+
+
+def _count_lower_phrases(sent: list[str], counts: CasingCounts) -> None:
+    """The phrases already seen capitalised that the sentence writes all in lower case."""
+    wanted, n = counts.capitalised, len(sent)
+    for i in range(n):
+        if not sent[i][:1].islower():
+            continue
+        for b in range(i + 2, min(n, i + MAX_WORDS) + 1):
+            if not sent[b - 1][:1].islower():
+                break
+            phrase = " ".join(sent[i:b])
+            if phrase in wanted:
+                counts.lower[phrase] += 1
 
 
 def write(path: Path, counts: CasingCounts) -> None:
