@@ -8,13 +8,18 @@ are written as new Parquet files, and one new catalog version names them all (wa
 The working copy is a cache: when it is missing, or another machine committed a newer version, it
 is rebuilt from the lake's files, and what DuckDB would keep for us (the run-id sequence) is set
 from the data. A crash mid-load leaves the lake as it was and the working copy consistent (batches
-are transactions); the next load carries on from the working copy.
+are transactions); the next load carries on from the working copy. A load that loses the race for
+its version (LakeConflict) marks its working copy stale: the load is run again from the new
+version (etl/load.py). Loads into one lake from one machine take turns (a lock file beside the
+working copy): DuckDB lets one process at a time open it.
 """
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import shutil
+import sys
 from datetime import datetime
 from pathlib import Path
 
@@ -24,6 +29,7 @@ import warehouse
 from warehouse.lake import (
     TABLES,
     Lake,
+    LakeConflict,
     LakeError,
     cache_dir,
     local_file,
@@ -48,12 +54,17 @@ class LakeStore:
         self.cache.mkdir(parents=True, exist_ok=True)
         self.copy = self.cache / "writer.duckdb"
         self.state = self.cache / "writer.json"
+        self._lock = _take_turn(self.cache / "writer.lock", location)
         try:
             self.base = self.lake.head()
             if self._copy_version() != self.base:
                 self._restore()
         except OSError as exc:
+            self._lock.close()
             raise LakeError(f"{location}: the lake cannot be read ({str(exc).splitlines()[0]})") from exc
+        except BaseException:
+            self._lock.close()
+            raise
         self.inner = DuckDBStore(self.copy, report, evidence, publish=False)
 
     # The store interface: the working copy does the work.
@@ -72,14 +83,22 @@ class LakeStore:
         con.execute("CHECKPOINT")
         try:
             version = self._publish(con)
+        except LakeConflict:
+            # This copy holds the load on an old version: the next open rebuilds it from the lake.
+            self.state.unlink(missing_ok=True)
+            raise
         except OSError as exc:
             # The working copy keeps this load; the next load publishes it.
             raise LakeError(f"{self.location}: the lake cannot be written ({str(exc).splitlines()[0]}); "
-                            f"this load is kept on this machine and goes to the lake with the next load") from exc
+                            f"this load is kept on this machine and goes to the lake with its next load, unless another "
+                            f"machine commits first: then load these files again") from exc
         self._set_copy_version(version)
 
     def close(self) -> None:
-        self.inner.close()
+        try:
+            self.inner.close()
+        finally:
+            self._lock.close()
 
     # --- working copy -------------------------------------------------------------------------
     def _copy_version(self) -> int | None:
@@ -164,3 +183,15 @@ class LakeStore:
             self.lake.upload(f, rel)
             out.append({"name": f.name, "digest": digest, "path": rel, "bytes": f.stat().st_size})
         return out
+
+
+def _take_turn(path: Path, location: str):
+    """Hold the machine's lock on this lake's working copy (released when the file is closed, or
+    the process ends), waiting for a load already holding it."""
+    fh = open(path, "a+")
+    try:
+        fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        print(f"waiting: another load into {location} runs on this machine", file=sys.stderr)
+        fcntl.flock(fh, fcntl.LOCK_EX)
+    return fh

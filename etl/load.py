@@ -10,6 +10,7 @@ stays bounded whatever the size of the input.
 from __future__ import annotations
 
 import os
+import random
 import sys
 import threading
 import time
@@ -27,6 +28,7 @@ __all__ = ["BATCH_SIZE", "FileProblem", "LoadReport", "WarehouseLocked", "discov
            "load_paths", "open_store"]
 
 BATCH_SIZE = 500
+LAKE_TRIES = 8  # a lake load beaten to its commit by another machine's is run again, this many times at most
 
 # Set by the command line's SIGINT and SIGTERM handlers. The handler also raises KeyboardInterrupt
 # where the load is, but DuckDB can swallow that exception when the signal lands inside one of its
@@ -66,12 +68,37 @@ def load_paths(
     article); without it they can be recomputed from the stored text, as extraction is deterministic.
     scheduler: None (this machine's cores), "local" (a Dask cluster of `workers` processes here) or a
     Dask scheduler's address such as tcp://10.0.0.5:8786.
+
+    Into a lake, a load that another machine's load beat to the commit is run again on top of it
+    (what is new is decided again, so an article both loaded is added once), up to LAKE_TRIES times.
     """
+    from warehouse.lake import LakeConflict, LakeError
+
+    listed = [str(p) for p in paths]
+    for attempt in range(1, LAKE_TRIES + 1):
+        try:
+            return _load_once(listed, db, progress, options, workers, evidence, scheduler)
+        except LakeConflict as exc:
+            if attempt == LAKE_TRIES:
+                raise LakeError(f"{exc}; gave up after {attempt} tries, load again") from exc
+            print(f"{exc}: loading again on top of it", file=sys.stderr)
+            time.sleep(random.uniform(0.0, 0.2 * attempt))  # two losers at once part ways
+    raise AssertionError("unreachable")
+
+
+def _load_once(
+    listed: list[str],
+    db: str | os.PathLike[str] | None,
+    progress: bool | None,
+    options: TableOptions | None,
+    workers: int | None,
+    evidence: bool,
+    scheduler: str | None,
+) -> LoadReport:
     import warehouse
 
     started = time.perf_counter()
     started_at = datetime.now(timezone.utc)
-    listed = [str(p) for p in paths]
     files, problems = discover(listed)
     named = [path_text(p) for p in listed]  # as recorded in load_runs: a name that is not UTF-8, escaped
     report = LoadReport(files_seen=len(files), problems=problems)

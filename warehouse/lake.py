@@ -11,8 +11,11 @@ Layout under the lake's root (`lake:/shared/media` or `s3://bucket/media`):
 
 A version's files are never rewritten (a file's name is a digest of its rows), so a reader that
 took version 42 reads version 42 to the end, whatever a load commits meanwhile: a load writes new
-files, then the version document, then HEAD, the one object it replaces. One writer at a time: a
-commit whose HEAD moved since the load started is refused (see etl/lake_store.py).
+files, then the version document, then HEAD. A version document is created only if it does not
+exist yet (a hard link of a finished file on a folder, a conditional put on S3), so of two loads
+that commit at once exactly one gets version N; the other is told (LakeConflict) and loads again on
+top of it (etl/load.py), so no load is lost. HEAD is a hint a reader starts from: the current
+version is the last of the unbroken run of version documents from there.
 
 DuckDB reads it through a small local catalog file per version (`materialize`): views over the
 Parquet files, then the warehouse's documented views on top, so the dashboard and analysts' SQL
@@ -26,6 +29,7 @@ import hashlib
 import json
 import os
 import shutil
+import uuid
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -52,6 +56,15 @@ TABLES = ["articles", "trending", "mentions", "mention_evidence", "article_versi
 
 class LakeError(RuntimeError):
     """A lake that cannot be read or written as asked."""
+
+
+class LakeConflict(LakeError):
+    """Another load committed the version this one was about to commit."""
+
+
+def _temporary(path: str) -> str:
+    # Writers on other machines (or processes) never share a temporary name.
+    return f"{path}.{os.getpid()}-{uuid.uuid4().hex[:12]}.tmp"
 
 
 def is_lake(location: object) -> bool:
@@ -87,7 +100,7 @@ class Lake:
         p = self.path(*parts)
         self.fs.create_dir(p.rsplit("/", 1)[0], recursive=True)
         if self.local:
-            tmp = p + ".tmp"
+            tmp = _temporary(p)
             with self.fs.open_output_stream(tmp) as f:
                 f.write(data)
             self.fs.move(tmp, p)
@@ -100,15 +113,55 @@ class Lake:
 
         p = self.path(*parts)
         self.fs.create_dir(p.rsplit("/", 1)[0], recursive=True)
-        target = p + ".tmp" if self.local else p
+        target = _temporary(p) if self.local else p
         pafs.copy_files(str(local_file), target, source_filesystem=pafs.LocalFileSystem(),
                         destination_filesystem=self.fs)
         if self.local:
             self.fs.move(target, p)
 
+    def exists(self, *parts: str) -> bool:
+        import pyarrow.fs as pafs
+
+        return self.fs.get_file_info(self.path(*parts)).type != pafs.FileType.NotFound
+
+    def create(self, data: bytes, *parts: str) -> bool:
+        """Write one object only if nothing is there yet; False when something was. On a folder: a
+        temporary file, then a hard link to the name (which fails if the name exists); on S3 a put
+        with `If-None-Match: *`, which S3 (and moto) refuse with 412 when the key exists."""
+        p = self.path(*parts)
+        if self.local:
+            self.fs.create_dir(p.rsplit("/", 1)[0], recursive=True)
+            tmp = _temporary(p)
+            with open(tmp, "wb") as f:
+                f.write(data)
+                f.flush()
+                os.fsync(f.fileno())
+            try:
+                os.link(tmp, p)
+                return True
+            except FileExistsError:
+                return False
+            finally:
+                os.unlink(tmp)
+        from botocore.exceptions import ClientError
+
+        bucket, _, key = p.partition("/")
+        try:
+            _s3_client().put_object(Bucket=bucket, Key=key, Body=data, IfNoneMatch="*")
+            return True
+        except ClientError as exc:
+            if exc.response.get("Error", {}).get("Code") in ("PreconditionFailed", "412", "ConditionalRequestConflict"):
+                return False
+            raise OSError(str(exc)) from exc
+
     def head(self) -> int:
+        """The current version: HEAD's number, or a later one whose document exists (HEAD is
+        written after the document, so it may lag behind by a commit under way)."""
         text = self.read_text(CATALOG, "HEAD")
-        return int(text.strip()) if text else 0
+        n = int(text.strip()) if text else 0
+        while self.exists(CATALOG, f"v{n + 1:08d}.json"):
+            n += 1
+        return n
 
     def version(self, n: int) -> dict:
         if n == 0:
@@ -119,16 +172,35 @@ class Lake:
         return json.loads(text)
 
     def commit(self, doc: dict, expected_head: int) -> int:
-        """Write the next version and point HEAD at it; refused when another load committed since
-        `expected_head` was read (the writer then loads again from the new head)."""
+        """Create the next version and point HEAD at it. LakeConflict when another load committed
+        since `expected_head` was read, or commits that version first: the writer then loads again
+        on top of the new head."""
         if self.head() != expected_head:
-            raise LakeError(f"{self.location}: another load committed while this one ran; load again")
+            raise LakeConflict(f"{self.location}: another load committed while this one ran")
         n = expected_head + 1
         doc = {**doc, "version": n, "parent": expected_head,
                "committed_at": datetime.now(timezone.utc).isoformat(timespec="seconds")}
-        self.write_bytes(json.dumps(doc, indent=1, sort_keys=True).encode(), CATALOG, f"v{n:08d}.json")
+        if not self.create(json.dumps(doc, indent=1, sort_keys=True).encode(), CATALOG, f"v{n:08d}.json"):
+            raise LakeConflict(f"{self.location}: another load committed version {n} first")
         self.write_bytes(f"{n}\n".encode(), CATALOG, "HEAD")
         return n
+
+
+def _s3_options() -> tuple[str, str | None, str]:
+    """(region, endpoint host or None, scheme) from the environment, for pyarrow and boto3 alike."""
+    region = os.environ.get("AWS_DEFAULT_REGION", "us-east-1")
+    endpoint = os.environ.get(S3_ENDPOINT_ENV)
+    if not endpoint:
+        return region, None, "https"
+    scheme, _, host = endpoint.partition("://")
+    return (region, host, scheme) if host else (region, scheme, "https")
+
+
+def _s3_client() -> Any:
+    import boto3
+
+    region, host, scheme = _s3_options()
+    return boto3.client("s3", region_name=region, endpoint_url=f"{scheme}://{host}" if host else None)
 
 
 def open_lake(location: str) -> Lake:
@@ -136,11 +208,10 @@ def open_lake(location: str) -> Lake:
 
     text = str(location)
     if text.startswith("s3://"):
-        endpoint = os.environ.get(S3_ENDPOINT_ENV)
-        kwargs: dict = {"region": os.environ.get("AWS_DEFAULT_REGION", "us-east-1")}
-        if endpoint:
-            scheme, _, host = endpoint.partition("://")
-            kwargs.update(endpoint_override=host or scheme, scheme=scheme if host else "https")
+        region, host, scheme = _s3_options()
+        kwargs: dict = {"region": region}
+        if host:
+            kwargs.update(endpoint_override=host, scheme=scheme)
         return Lake(text, pafs.S3FileSystem(**kwargs), text[len("s3://"):], local=False)
     folder = Path(text[len(LAKE_PREFIX):] if text.startswith(LAKE_PREFIX) else text).resolve()
     return Lake(text, pafs.LocalFileSystem(), str(folder), local=True)
