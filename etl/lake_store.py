@@ -40,6 +40,7 @@ from warehouse.lake import (
 )
 from warehouse.search import index_path as index_folder
 
+from . import search_index
 from .inputs import Item
 from .records import ArticleBundle
 from .report import FileProblem, LoadReport
@@ -128,6 +129,17 @@ class LakeStore:
             last = warehouse.scalar(con, "SELECT coalesce(max(run_id), 0) FROM load_runs")
             con.execute("DROP SEQUENCE IF EXISTS load_run_ids")
             con.execute(f"CREATE SEQUENCE load_run_ids START WITH {int(last) + 1}")
+            if doc.get("search"):
+                # The version's index was published with it, from a working copy whose index held
+                # exactly these articles: they are indexed. (Without this, the first load on a new
+                # machine indexed every article again beside the copies in the files it fetched:
+                # 23,376 documents for 11,689 articles, and Search counted each match twice.)
+                con.execute(search_index.STATE_DDL)
+                con.execute("""
+                    INSERT INTO search_indexed
+                    SELECT a.article_id, v.content_hash, 'done'
+                    FROM articles AS a JOIN article_versions AS v USING (article_id)
+                """)
             con.execute("CHECKPOINT")
         finally:
             con.close()

@@ -117,3 +117,21 @@ def test_two_loads_on_one_machine_take_turns(tmp_path):
     assert [p.returncode for p in procs] == [0, 0], outs
     assert not any("Traceback" in err or "Could not set lock" in err for _, err in outs), outs
     assert _count(lake) == 2
+
+
+def test_a_new_machines_first_load_into_a_lake_indexes_only_what_is_new(tmp_path, monkeypatch):
+    """The search index comes with the lake's version; a working copy rebuilt on another machine
+    knows those articles are indexed, so its first load adds only its new one (it indexed all again,
+    and Search counted every match twice)."""
+    from warehouse.search import open_index, search
+
+    lake = f"lake:{tmp_path / 'lake'}"
+    monkeypatch.setenv("MEDIA_LAKE_CACHE", str(tmp_path / "machine-a"))
+    load_paths([_article(tmp_path / "in", n) for n in (1, 2, 3)], db=lake, progress=False, workers=1)
+    monkeypatch.setenv("MEDIA_LAKE_CACHE", str(tmp_path / "machine-b"))
+    report = load_paths([_article(tmp_path / "in", 4)], db=lake, progress=False, workers=1)
+    assert report.added == 1
+    monkeypatch.setenv("MEDIA_LAKE_CACHE", str(tmp_path / "reader"))
+    index = open_index(warehouse.read_path(lake))
+    assert index is not None and index.searcher().num_docs == 4
+    assert len(search(index, "Sleman").ids) == len(set(search(index, "Sleman").ids)) == 4
