@@ -1,4 +1,5 @@
-"""Command line: `python -m etl load PATH... [--db FILE] [--map FIELD=COLUMN] [--columns A,B,...]`."""
+"""Command line: `python -m etl load PATH... [--db FILE] [--map FIELD=COLUMN] [--columns A,B,...]`,
+`python -m etl index [--db FILE]`, `python -m etl vacuum --db LAKE [--keep-hours H]`."""
 from __future__ import annotations
 
 import argparse
@@ -46,9 +47,16 @@ def main(argv: list[str] | None = None) -> int:
     )
     index = sub.add_parser("index", help="bring the warehouse's search index up to date (every load does this too)")
     index.add_argument("--db", help=f"DuckDB file (default: ${warehouse.DB_ENV} or {warehouse.DEFAULT_DB})")
+    vacuum = sub.add_parser("vacuum", help="remove a lake's old versions and the files only they name")
+    vacuum.add_argument("--db", required=True, help="the lake (s3://BUCKET/PATH or lake:FOLDER)")
+    vacuum.add_argument("--keep-hours", type=float, default=24.0,
+                        help="keep every version committed in the last HOURS, and the current one (default 24; "
+                             "0: only the current one, so that other engines reading the files count what the product does)")
     args = parser.parse_args(argv)
     if args.command == "index":
         return _index(warehouse.db_path(args.db))
+    if args.command == "vacuum":
+        return _vacuum(args.db, args.keep_hours)
 
     mapping = {}
     for item in args.map:
@@ -170,6 +178,21 @@ def _not_a_warehouse(db) -> str | None:
     except duckdb.Error as exc:
         return f"{db} is not a DuckDB warehouse ({str(exc).splitlines()[0]})"
     return None
+
+
+def _vacuum(location: str, keep_hours: float) -> int:
+    from warehouse.lake import vacuum
+
+    if not warehouse.is_lake(location):
+        print(f"not vacuumed: {location} is not a lake (s3://BUCKET/PATH or lake:FOLDER)", file=sys.stderr)
+        return 2
+    try:
+        report = vacuum(location, keep_hours=keep_hours)
+    except (LakeError, OSError) as exc:
+        print(f"not vacuumed: {location}: {str(exc).splitlines()[0]}", file=sys.stderr)
+        return 2
+    print(f"{location}: {report.summary()}")
+    return 0
 
 
 def _index(db) -> int:

@@ -82,6 +82,11 @@ class LakeStore:
         self.inner.finish(paths, started_at)
         con = self.inner.connection()
         con.execute("CHECKPOINT")
+        r = self.inner.report
+        if self.inner.settled and not r.problems and not sum(r.rejected.values()):
+            # Nothing changed but this run's bookkeeping: no version (a commit reads every partition's
+            # digest, O(warehouse)); the working copy keeps the run row for this machine's next commit.
+            return
         try:
             version = self._publish(con)
         except LakeConflict:

@@ -53,6 +53,11 @@ def _writer(folder: Path):
     return index, index.writer(heap_size=WRITER_HEAP, num_threads=2)
 
 
+def index_ready(db: str | Path) -> bool:
+    """Whether the warehouse at `db` has a search index folder to keep in step (a load builds it)."""
+    return (search.index_path(db) / "meta.json").exists()
+
+
 def sync(con: duckdb.DuckDBPyConnection, db: str | Path) -> SyncReport:
     """Bring the index beside `db` up to date with the articles in `con` (a write connection)."""
     import tantivy

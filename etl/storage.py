@@ -35,6 +35,31 @@ FINISH_MEMORY_LIMIT = "512MB"
 LOCK_WAIT_SECONDS = float(os.environ.get("MEDIA_LOCK_WAIT") or 600)
 
 
+# What the end of a load (registry, rollups, search index) was last built from, so that a load that
+# changed no article skips it. Internal, like search_indexed: not part of the documented schema.
+END_PHASE_DDL = "CREATE TABLE IF NOT EXISTS end_phase_state (fingerprint VARCHAR NOT NULL)"
+
+
+def end_phase_fingerprint(extractor: str) -> str:
+    """Changes with the extractor (its code, models and lexicons: `extractor`) and with anything else
+    the end phase reads: the overrides the registry applies, and the code and SQL of this package and
+    the warehouse (conservative: an edit anywhere rebuilds once)."""
+    import hashlib
+    from pathlib import Path
+
+    from . import lexicons
+
+    h = hashlib.sha1(extractor.encode())
+    here = Path(__file__).resolve().parent
+    for f in sorted([*here.glob("*.py"), *(here.parent / "warehouse").glob("*.py"), *(here.parent / "warehouse").glob("*.sql")]):
+        h.update(f.name.encode() + f.read_bytes())
+    overrides = Path(lexicons.lexicon_dir()) / "entity_overrides.csv"
+    for f in (overrides, Path(lexicons.DEFAULT_DIR) / "entity_overrides.csv"):
+        if f.is_file():
+            h.update(f.read_bytes())
+    return h.hexdigest()
+
+
 class WarehouseLocked(RuntimeError):
     """Another process kept the warehouse file open for longer than the load would wait."""
 
@@ -89,6 +114,7 @@ class DuckDBStore:
         self.publish = publish
         self.in_flight: set[str] = set()
         self.con: duckdb.DuckDBPyConnection | None = None
+        self.settled = False  # finish found nothing to rebuild (see END_PHASE_DDL)
 
     def connection(self) -> duckdb.DuckDBPyConnection:
         if self.con is None:
@@ -166,6 +192,10 @@ class DuckDBStore:
             ).fetchall():
                 (done if run == self.report.run_id else earlier).add(aid)
             con.unregister("built_ids")
+        if any(not isinstance(r, FileProblem) for _, r in built):
+            # Articles are about to change: the end phase must run, whatever happens next.
+            con.execute(END_PHASE_DDL)
+            con.execute("DELETE FROM end_phase_state")
         batch: list[tuple[Item, ArticleBundle]] = []
         for item, result in built:
             if isinstance(result, FileProblem):
@@ -206,15 +236,27 @@ class DuckDBStore:
              r.rows_seen, r.duplicates, sum(r.rejected.values()), r.run_id],
         )
         flush_problems(con, r)
-        con.execute(f"SET memory_limit = '{FINISH_MEMORY_LIMIT}'")
-        # Always: an edited entity_overrides.csv takes effect on the next load even with nothing new.
-        registry.build(con)
-        rollups.rebuild(con)
-        con.execute(f"SET memory_limit = '{LOAD_MEMORY_LIMIT}'")
-        search_index.sync(con, warehouse.db_path(self.db))
+        fingerprint = end_phase_fingerprint(r.extractor)
+        con.execute(END_PHASE_DDL)
+        self.settled = (r.added == 0 and r.updated == 0 and search_index.index_ready(warehouse.db_path(self.db))
+                        and warehouse.scalar(con, "SELECT count(*) FROM end_phase_state WHERE fingerprint = ?", [fingerprint]) == 1)
+        if not self.settled:
+            # Also with nothing new when the overrides (or the code) changed: an edited
+            # entity_overrides.csv takes effect on the next load.
+            con.execute("DELETE FROM end_phase_state")
+            con.execute(f"SET memory_limit = '{FINISH_MEMORY_LIMIT}'")
+            registry.build(con)
+            rollups.rebuild(con)
+            con.execute(f"SET memory_limit = '{LOAD_MEMORY_LIMIT}'")
+            search_index.sync(con, warehouse.db_path(self.db))
+            con.execute("INSERT INTO end_phase_state VALUES (?)", [fingerprint])
         con.execute("UPDATE load_runs SET finished_at = now() WHERE run_id = ?", [r.run_id])
-        if self.publish:
-            # The dashboard reads this copy: it shows the previous load's data until this point.
+        quiet = not r.problems and not sum(r.rejected.values())
+        if self.publish and not (self.settled and quiet and warehouse.snapshot_path(warehouse.db_path(self.db)).exists()):
+            # The dashboard reads this copy: it shows the previous load's data until this point. A
+            # load that changed nothing (and met no bad input) leaves it as it was: the copy is the
+            # whole warehouse (16 of a 22 s end phase at 3M articles), and would differ only by this
+            # run's bookkeeping row, which the next load that changes something publishes.
             warehouse.publish(con, warehouse.db_path(self.db))
 
     def close(self) -> None:

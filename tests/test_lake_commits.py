@@ -135,3 +135,68 @@ def test_a_new_machines_first_load_into_a_lake_indexes_only_what_is_new(tmp_path
     index = open_index(warehouse.read_path(lake))
     assert index is not None and index.searcher().num_docs == 4
     assert len(search(index, "Sleman").ids) == len(set(search(index, "Sleman").ids)) == 4
+
+
+def test_a_lake_load_that_changes_nothing_commits_no_version(tmp_path, monkeypatch):
+    lake = f"lake:{tmp_path / 'lake'}"
+    monkeypatch.setenv("MEDIA_LAKE_CACHE", str(tmp_path / "machine"))
+    load_paths([_article(tmp_path / "in", 1)], db=lake, progress=False, workers=1)
+    again = load_paths([tmp_path / "in"], db=lake, progress=False, workers=1)
+    assert (again.added, again.unchanged) == (0, 1)
+    assert open_lake(lake).head() == 1
+    # The next load that adds something publishes both runs.
+    load_paths([_article(tmp_path / "in", 2)], db=lake, progress=False, workers=1)
+    assert open_lake(lake).head() == 2
+    with warehouse.connect(lake, read_only=True) as con:
+        assert [r for (r,) in con.execute("SELECT run_id FROM load_runs ORDER BY 1").fetchall()] == [1, 2, 3]
+    assert _count(lake) == 2
+
+
+def test_vacuum_leaves_the_current_version_whole_and_other_engines_count_what_the_product_does(tmp_path, monkeypatch):
+    """Every load writes new files and old ones stay for the readers of old versions: a plain
+    read_parquet over the folder counted old versions' rows too. `etl vacuum --keep-hours 0` removes
+    what only older versions name (and files no version names, once an hour old), nothing else."""
+    import duckdb
+
+    from etl.cli import main as cli_main
+
+    folder = tmp_path / "lake"
+    lake = f"lake:{folder}"
+    monkeypatch.setenv("MEDIA_LAKE_CACHE", str(tmp_path / "machine"))
+    for n in (1, 2, 3):
+        load_paths([_article(tmp_path / "in", n)], db=lake, progress=False, workers=1)
+    everything = f"read_parquet('{folder}/articles/**/*.parquet', hive_partitioning = false)"
+    assert duckdb.execute(f"SELECT count(*) FROM {everything}").fetchone()[0] > 3  # versions 1 and 2's files too
+    young, old = folder / "articles" / "month=2025-06" / "young-orphan.parquet", folder / "mentions" / "old-orphan.parquet"
+    for orphan in (young, old):
+        orphan.parent.mkdir(parents=True, exist_ok=True)
+        orphan.write_bytes(b"PAR1")
+    os.utime(old, (time.time() - 7200, time.time() - 7200))
+    assert cli_main(["vacuum", "--db", lake]) == 0  # the default keeps the last 24 hours: all three versions
+    assert sorted(p.name for p in (folder / CATALOG).glob("v*.json")) == [f"v0000000{n}.json" for n in (1, 2, 3)]
+    assert young.exists() and not old.exists()
+    assert cli_main(["vacuum", "--db", lake, "--keep-hours", "0"]) == 0
+    assert sorted(p.name for p in (folder / CATALOG).glob("v*.json")) == ["v00000003.json"]
+    young.unlink()
+    assert duckdb.execute(f"SELECT count(*) FROM {everything}").fetchone()[0] == _count(lake) == 3
+    # The lake reads and loads on as before.
+    load_paths([_article(tmp_path / "in", 4)], db=lake, progress=False, workers=1)
+    assert _count(lake) == 4
+    monkeypatch.setenv("MEDIA_LAKE_CACHE", str(tmp_path / "new-machine"))
+    assert _count(lake) == 4
+
+
+def test_vacuum_on_s3_keeps_the_current_version_readable_from_a_new_machine(s3_env, tmp_path, monkeypatch):
+    from warehouse.lake import vacuum
+
+    lake = "s3://media/vacuumed"
+    for n in (1, 2, 3):
+        load_paths([_article(tmp_path / "in", n)], db=lake, progress=False, workers=1)
+    report = vacuum(lake, keep_hours=0)
+    assert (report.head, report.versions_kept, report.versions_removed) == (3, [3], 2) and report.files_removed > 0
+    listed = open_lake(lake)
+    assert not listed.exists(CATALOG, "v00000002.json") and listed.exists(CATALOG, "v00000003.json")
+    monkeypatch.setenv("MEDIA_LAKE_CACHE", str(tmp_path / "new-machine"))
+    assert _count(lake) == 3
+    load_paths([_article(tmp_path / "in", 4)], db=lake, progress=False, workers=1)
+    assert _count(lake) == 4

@@ -306,3 +306,95 @@ def partition_digests(con: duckdb.DuckDBPyConnection, table: str) -> dict[str, t
     ).fetchall():
         out[part] = (n, hashlib.sha1(f"{table}/{part}/{n}/{total}".encode()).hexdigest()[:20])
     return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Expiry: what no version worth keeping needs
+
+
+@dataclass
+class VacuumReport:
+    head: int
+    versions_kept: list[int]
+    versions_removed: int
+    files_removed: int
+    bytes_removed: int
+    cache_files_removed: int
+
+    def summary(self) -> str:
+        return (f"version {self.head} is current; kept versions {self.versions_kept[0]}-{self.versions_kept[-1]} "
+                f"({len(self.versions_kept)}), removed {self.versions_removed} older versions and "
+                f"{self.files_removed} files ({self.bytes_removed / 1e6:.1f} MB) no kept version names, "
+                f"and {self.cache_files_removed} of this machine's cached files")
+
+
+def vacuum(location: str, keep_hours: float = 24.0, orphan_hours: float = 1.0,
+           now: datetime | None = None) -> VacuumReport:
+    """Remove what no kept version names. Kept: the current version and every version committed in
+    the last `keep_hours` (a reader or a load that started from one of them reads it to the end).
+    Removed: the older versions' documents and the files only they name; files that no version names
+    at all (a failed commit's, or a load's still uploading: why they must be `orphan_hours` old);
+    this machine's cached files and reader catalogs of removed versions. After
+    `vacuum(keep_hours=0)` the folder holds exactly the current version's files, so any engine
+    reading the Parquet files directly counts what the product counts."""
+    import pyarrow.fs as pafs
+
+    lake = open_lake(location)
+    head = lake.head()
+    now = now or datetime.now(timezone.utc)
+    listing = lake.fs.get_file_info(pafs.FileSelector(lake.root, recursive=True, allow_not_found=True))
+    files = {info.path[len(lake.root.rstrip("/")) + 1:]: info for info in listing if info.type == pafs.FileType.File}
+    numbers = sorted(int(rel[len(CATALOG) + 2: -5]) for rel in files
+                     if rel.startswith(f"{CATALOG}/v") and rel.endswith(".json") and rel[len(CATALOG) + 2: -5].isdigit())
+    docs = {n: lake.version(n) for n in numbers if n <= head}
+    cutoff = now.timestamp() - keep_hours * 3600
+
+    def committed(doc: dict) -> float:
+        stamp = doc.get("committed_at")
+        return datetime.fromisoformat(stamp).timestamp() if stamp else 0.0
+
+    kept = sorted(n for n, doc in docs.items() if n == head or committed(doc) >= cutoff)
+    expired = [n for n in docs if n not in kept]
+
+    def named(doc: dict) -> set[str]:
+        return {f["path"] for fs_ in doc.get("tables", {}).values() for f in fs_} | {e["path"] for e in doc.get("search", [])}
+
+    keep_files = set().union(*(named(docs[n]) for n in kept)) if kept else set()
+    ever = set().union(*(named(d) for d in docs.values())) if docs else set()
+    orphan_cutoff = now.timestamp() - orphan_hours * 3600
+    removed = removed_bytes = 0
+    for rel, info in files.items():
+        if rel.startswith(f"{CATALOG}/") or rel in keep_files:
+            continue
+        young = info.mtime is not None and info.mtime.timestamp() >= orphan_cutoff
+        if rel not in ever and young:
+            continue  # perhaps a load's, uploading now
+        lake.fs.delete_file(lake.path(rel))
+        removed += 1
+        removed_bytes += info.size or 0
+    for n in expired:  # last: a vacuum stopped midway is done again from the same documents
+        lake.fs.delete_file(lake.path(CATALOG, f"v{n:08d}.json"))
+    cache_removed = _vacuum_cache(location, lake, head, keep_files, set(kept))
+    return VacuumReport(head, kept, len(expired), removed, removed_bytes, cache_removed)
+
+
+def _vacuum_cache(location: str, lake: Lake, head: int, keep_files: set[str], kept: set[int]) -> int:
+    """This machine's copies for the lake: reader catalogs of versions no longer kept, cached files
+    that no kept version names (S3 only; a folder's files are read in place)."""
+    cache = cache_dir(location)
+    if not cache.is_dir():
+        return 0
+    removed = 0
+    for catalog in cache.glob("v*.duckdb"):
+        stem = catalog.name[1:-len(".duckdb")]
+        if stem.isdigit() and int(stem) not in kept:
+            catalog.unlink(missing_ok=True)  # a reader that has it open keeps reading it (Linux)
+            shutil.rmtree(Path(str(catalog) + ".search"), ignore_errors=True)
+            removed += 1
+    files = cache / "files"
+    if not lake.local and files.is_dir():
+        for f in files.rglob("*"):
+            if f.is_file() and f.relative_to(files).as_posix() not in keep_files:
+                f.unlink(missing_ok=True)
+                removed += 1
+    return removed
