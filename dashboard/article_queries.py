@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from dashboard.queries import ARTICLES_DOWNLOAD_LIMIT, Filters, _query, _range_clauses, _selected_cte  # noqa: F401
+from dashboard.query_base import ARTICLES_DOWNLOAD_LIMIT, Filters, _query, _range_clauses, _selected_cte  # noqa: F401
 
 
 def _article_ids_cte(f: Filters) -> tuple[str, list]:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from dashboard.queries import (  # noqa: F401
+from dashboard.query_base import (  # noqa: F401
     INTERVALS,
     Filters,
     _mention_clauses,

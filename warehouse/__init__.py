@@ -9,8 +9,8 @@ import duckdb
 DB_ENV = "MEDIA_DB"
 DEFAULT_DB = Path(__file__).resolve().parent / "media.duckdb"
 _HERE = Path(__file__).resolve().parent
-SCHEMA_SQL = _HERE / "schema.sql"
-VIEWS_SQL = _HERE / "views.sql"
+
+from warehouse.schema import SCHEMA_SQL, VIEWS_SQL, ensure_schema  # noqa: E402, F401  (reached here as before)
 
 
 def location(explicit: str | os.PathLike[str] | None = None) -> str:
@@ -107,10 +107,3 @@ def scalar(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None)
     return None if row is None else row[0]
 
 
-def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
-    """Create the tables if missing and (re)create the views; safe to run on every connection."""
-    # `entities` was a view before the registry made it a table.
-    if scalar(con, "SELECT count(*) FROM duckdb_views() WHERE view_name = 'entities' AND NOT internal"):
-        con.execute("DROP VIEW entities")
-    con.execute(SCHEMA_SQL.read_text(encoding="utf-8"))
-    con.execute(VIEWS_SQL.read_text(encoding="utf-8"))

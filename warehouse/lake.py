@@ -37,6 +37,8 @@ from typing import Any
 
 import duckdb
 
+from warehouse.schema import ensure_schema, ensure_views
+
 LAKE_PREFIX = "lake:"
 CATALOG = "_catalog"
 CACHE_ENV = "MEDIA_LAKE_CACHE"
@@ -254,8 +256,6 @@ def place_search(lake: Lake, doc: dict, cache: Path, folder: Path) -> None:
 def materialize(location: str) -> Path:
     """A local DuckDB catalog file for the lake's current version: open it read-only as the warehouse.
     Made once per version (cheap: views only, plus fetching new files from S3)."""
-    from warehouse import ensure_schema
-
     lake = open_lake(location)
     n = lake.head()
     cache = cache_dir(location)
@@ -281,12 +281,6 @@ def materialize(location: str) -> Path:
     place_search(lake, doc, cache, Path(str(target) + ".search"))
     os.replace(tmp, target)
     return target
-
-
-def ensure_views(con: duckdb.DuckDBPyConnection) -> None:
-    from warehouse import VIEWS_SQL
-
-    con.execute(VIEWS_SQL.read_text(encoding="utf-8"))
 
 
 def _sql_list(paths: list[str]) -> str:
