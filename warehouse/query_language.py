@@ -106,86 +106,97 @@ def parse(text: str) -> Node:
     tokens = _lex(text or "")
     if not tokens:
         raise QueryError("the query is empty")
-    pos = 0
-    depth = 0
+    parser = _Parser(tokens)
+    node = parser.or_expr()
+    if parser.pos < len(tokens):
+        raise QueryError(f"unexpected {_shown(tokens[parser.pos][1])} (a closing bracket without an opening one?)")
+    if _only_negative(node):
+        raise QueryError("the query only says what to leave out; add what to look for")
+    return node
 
-    def deeper() -> None:
-        nonlocal depth
-        depth += 1
-        if depth > MAX_DEPTH:
+
+class _Parser:
+    """Recursive descent over the tokens: OR of ANDs of (NOT) atoms; brackets and NOT at most
+    MAX_DEPTH deep."""
+
+    def __init__(self, tokens: list[tuple[str, str]]) -> None:
+        self.tokens = tokens
+        self.pos = 0
+        self.depth = 0
+
+    def deeper(self) -> None:
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
             raise QueryError(f"the query puts brackets or NOT more than {MAX_DEPTH} deep inside each other; "
                              f"write it flatter")
 
-    def peek() -> str | None:
-        return tokens[pos][0] if pos < len(tokens) else None
+    def peek(self) -> str | None:
+        return self.tokens[self.pos][0] if self.pos < len(self.tokens) else None
 
-    def take() -> tuple[str, str]:
-        nonlocal pos
-        pos += 1
-        return tokens[pos - 1]
+    def take(self) -> tuple[str, str]:
+        self.pos += 1
+        return self.tokens[self.pos - 1]
 
-    def or_expr() -> Node:
-        items = [and_expr()]
-        while peek() == "OR":
-            take()
-            items.append(and_expr())
+    def or_expr(self) -> Node:
+        items = [self.and_expr()]
+        while self.peek() == "OR":
+            self.take()
+            items.append(self.and_expr())
         return items[0] if len(items) == 1 else Or(tuple(items))
 
-    def and_expr() -> Node:
-        items = [unary()]
-        while peek() not in (None, "OR", "close"):
-            if peek() == "AND":
-                take()
-            items.append(unary())
+    def and_expr(self) -> Node:
+        items = [self.unary()]
+        while self.peek() not in (None, "OR", "close"):
+            if self.peek() == "AND":
+                self.take()
+            items.append(self.unary())
         return items[0] if len(items) == 1 else And(tuple(items))
 
-    def unary() -> Node:
-        kind = peek()
-        if kind in ("NOT", "minus"):
-            take()
-            deeper()
-            inner = unary()
-            nonlocal depth
-            depth -= 1
+    def unary(self) -> Node:
+        if self.peek() in ("NOT", "minus"):
+            self.take()
+            self.deeper()
+            inner = self.unary()
+            self.depth -= 1
             return Not(inner)
-        return atom()
+        return self.atom()
 
-    def atom() -> Node:
-        kind, value = take() if pos < len(tokens) else (None, "")
-        nonlocal depth
+    def atom(self) -> Node:
+        kind, value = self.take() if self.pos < len(self.tokens) else (None, "")
         if kind == "open":
-            deeper()
-            inner = or_expr()
-            if peek() != "close":
+            self.deeper()
+            inner = self.or_expr()
+            if self.peek() != "close":
                 raise QueryError("a bracket is opened and never closed")
-            take()
-            depth -= 1
+            self.take()
+            self.depth -= 1
             return inner
         if kind == "phrase":
-            words = words_of(value)
-            if not words:
-                raise _no_words(value) if _WORD.search(value) else QueryError(f"the phrase {_shown(value)} has no words")
-            return Phrase(tuple(words)) if len(words) > 1 else Term(words[0])
+            return _phrase(value)
         if kind == "word":
-            if value.endswith("*"):
-                words = words_of(value.rstrip("*"))
-                if len(words) != 1:
-                    raise QueryError(f"{_shown(value)}: a prefix* needs one word before the star")
-                return Prefix(words[0])
-            words = words_of(value)
-            if not words:
-                raise _no_words(value)
-            return Term(words[0]) if len(words) == 1 else Phrase(tuple(words))
+            return _word(value)
         if kind is None:
             raise QueryError("the query ends where a word was expected")
         raise QueryError(f"{_shown(value or kind)} where a word was expected")
 
-    node = or_expr()
-    if pos < len(tokens):
-        raise QueryError(f"unexpected {_shown(tokens[pos][1])} (a closing bracket without an opening one?)")
-    if _only_negative(node):
-        raise QueryError("the query only says what to leave out; add what to look for")
-    return node
+
+def _phrase(value: str) -> Node:
+    words = words_of(value)
+    if not words:
+        raise _no_words(value) if _WORD.search(value) else QueryError(f"the phrase {_shown(value)} has no words")
+    return Phrase(tuple(words)) if len(words) > 1 else Term(words[0])
+
+
+def _word(value: str) -> Node:
+    if value.endswith("*"):
+        words = words_of(value.rstrip("*"))
+        if len(words) != 1:
+            raise QueryError(f"{_shown(value)}: a prefix* needs one word before the star")
+        return Prefix(words[0])
+    words = words_of(value)
+    if not words:
+        raise _no_words(value)
+    return Term(words[0]) if len(words) == 1 else Phrase(tuple(words))
 
 
 def _only_negative(node: Node) -> bool:
