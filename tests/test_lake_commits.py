@@ -200,3 +200,46 @@ def test_vacuum_on_s3_keeps_the_current_version_readable_from_a_new_machine(s3_e
     assert _count(lake) == 3
     load_paths([_article(tmp_path / "in", 4)], db=lake, progress=False, workers=1)
     assert _count(lake) == 4
+
+
+def test_a_load_writes_only_the_partitions_it_changed_and_vacuum_spares_a_readers_version(tmp_path, monkeypatch):
+    """Two months of articles, then one more article in one of them: only that month's partitions
+    (and the small whole tables) are written again, the other month's files are untouched (by
+    mtime: an upload of identical content under the same digest name would pass a check of names).
+    A reader that opened the first version reads it whole after the next commit and a vacuum that
+    keeps the default 24 hours."""
+    folder = tmp_path / "lake"
+    lake = f"lake:{folder}"
+    monkeypatch.setenv("MEDIA_LAKE_CACHE", str(tmp_path / "machine"))
+    first = tmp_path / "first"
+    first.mkdir()
+    (first / "two-months.csv").write_text(
+        "title,content,date,url,source\n"
+        "Berita Mei,Bupati Sleman Harda Kiswaya di pasar.,2025-05-03,https://months.test/1,months.test\n"
+        "Berita Juni,Bupati Bantul Abdul Halim Muslih di pasar.,2025-06-03,https://months.test/2,months.test\n",
+        encoding="utf-8")
+    load_paths([first], db=lake, progress=False, workers=1)
+    mtimes = {p: p.stat().st_mtime_ns for p in folder.rglob("*.parquet")}
+    may = {p for p in mtimes if "month=2025-05" in p.as_posix()}
+    assert may, sorted(str(p) for p in mtimes)
+    reader = warehouse.connect(lake, read_only=True)  # holds version 1
+    try:
+        time.sleep(0.05)
+        (first / "june-again.csv").write_text(
+            "title,content,date,url,source\n"
+            "Berita Juni lagi,Gubernur DIY Sri Sultan Hamengku Buwono X di Kraton.,2025-06-20,https://months.test/3,months.test\n",
+            encoding="utf-8")
+        load_paths([first], db=lake, progress=False, workers=1)
+        assert all(p.exists() and p.stat().st_mtime_ns == mtimes[p] for p in may), "May's files were written again"
+        doc = json.loads((folder / CATALOG / "v00000002.json").read_text())
+        changed = {(t, f["partition"]) for t, files in doc["tables"].items() for f in files
+                   if not (folder / f["path"]).exists() or (folder / f["path"]) not in mtimes}
+        assert not {part for _, part in changed} & {"2025-05"}, changed
+        from warehouse.lake import vacuum
+
+        vacuum(lake)  # keeps the last 24 hours: version 1 stays whole for its reader
+        assert reader.execute("SELECT count(*) FROM articles").fetchone()[0] == 2
+        assert reader.execute("SELECT count(*) FROM mentions").fetchone()[0] > 0
+    finally:
+        reader.close()
+    assert _count(lake) == 3
