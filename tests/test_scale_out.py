@@ -156,3 +156,14 @@ def corpus_single_process(tmp_path_factory) -> Path:
     db = tmp_path_factory.mktemp("single") / "corpus.duckdb"
     load_paths([SHARED / "corpus"], db=db, progress=False, workers=1)
     return db
+
+
+def test_workers_that_extract_with_other_code_are_refused(dask_scheduler, tmp_path, monkeypatch):
+    """The workers' fingerprint is checked against the loader's before any batch goes out: a
+    loader whose code, models or lexicons differ (here: its fingerprint) loads nothing."""
+    import etl.executors
+    from etl.executors import ClusterError
+
+    monkeypatch.setattr(etl.executors, "extractor_fingerprint", lambda: "another version of the code")
+    with pytest.raises(ClusterError, match="extract with other code"):
+        load_paths([SEEDS], db=tmp_path / "w.duckdb", progress=False, scheduler=dask_scheduler)
