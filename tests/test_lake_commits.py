@@ -243,3 +243,26 @@ def test_a_load_writes_only_the_partitions_it_changed_and_vacuum_spares_a_reader
     finally:
         reader.close()
     assert _count(lake) == 3
+
+
+def test_plain_duckdb_reading_the_catalog_counts_what_the_product_counts(tmp_path, monkeypatch):
+    """The SQL of warehouse/README.md, run by a bare DuckDB on a lake with three versions (whose
+    older files are still in the folder): the current version's files hold the product's articles."""
+    import re
+
+    import duckdb
+
+    folder = tmp_path / "lake"
+    lake = f"lake:{folder}"
+    monkeypatch.setenv("MEDIA_LAKE_CACHE", str(tmp_path / "machine"))
+    for n in (1, 2, 3):
+        load_paths([_article(tmp_path / "in", n)], db=lake, progress=False, workers=1)
+    readme = (ROOT / "warehouse" / "README.md").read_text(encoding="utf-8")
+    sql = re.search(r"```sql\n(SET VARIABLE lake.*?)```", readme, re.S).group(1)
+    con = duckdb.connect()
+    statements = [s for s in sql.replace("/shared/media", str(folder)).split(";") if s.strip() and not s.strip().startswith("--")]
+    for statement in statements[:-1]:
+        con.execute(statement)
+    assert con.execute(statements[-1]).fetchone()[0] == _count(lake) == 3
+    everything = f"read_parquet('{folder}/articles/**/*.parquet', hive_partitioning = false)"
+    assert con.execute(f"SELECT count(*) FROM {everything}").fetchone()[0] > 3  # why the catalog is read
