@@ -75,64 +75,78 @@ def make_table(rng: random.Random, pages: list[str], tag: int) -> tuple[str, byt
     suffix = rng.choice([".csv", ".jsonl", ".json", ".parquet"])
     kind = rng.randrange(6)
     if suffix == ".parquet":
-        if kind < 3:
-            return suffix, rng.randbytes(rng.randrange(0, 5000))
-        import io
-
-        import pyarrow as pa
-        import pyarrow.parquet as pq
-
-        buf = io.BytesIO()
-        pq.write_table(pa.table({"title": [f"{title} {tag}"] * 3, "content": [body, "", None], "weird": [1, 2, 3]}), buf)
-        data = buf.getvalue()
-        return suffix, data[: rng.randrange(len(data) + 1)] if kind == 3 else data
+        return suffix, _parquet_table(rng, title, body, tag, kind)
     if suffix == ".csv":
-        rows = ['title,content,date,url,fetched_at,author']
-        for i in range(rng.randrange(1, 30)):
-            day, fetched, author = f"2025-05-0{i % 9 + 1}", "", ""
-            if kind == 5:  # issue 22: the calendar's edges, text that is not text, URLs that are no address
-                day = rng.choice(EDGE_DATES + [day])
-                fetched = rng.choice(EDGE_DATES + ["", "bukan tanggal"])
-                author = rng.choice(["Budi\u202e Santoso", "Ani\u200b", "\u2066x\u2069", ""])
-            url = f"https://f.test/{tag}/{i}" if kind != 5 or i % 3 else rng.choice(["www.javascript:alert(1)", "javascript:x()"])
-            rows.append(f'"{title} {i}","{body[:2000].replace(chr(34), "")}",{day},{url},{fetched},{author}')
-        data = "\n".join(rows).encode()
-        if kind == 0:
-            data = data.replace(b'"', b"", 1)  # an unbalanced quote
-        elif kind == 1:
-            data = flip(data, rng, 30)
-        elif kind == 2:
-            data = data + b'\n"' + b"x" * rng.randrange(1_000_000, 3_000_000) + b'",body\n'  # a huge field
-        elif kind == 3:
-            data = data.replace(b",", b"\x00,", 5)
-        elif kind == 4:
-            data = data[: rng.randrange(len(data) + 1)]
-        return suffix, data
+        return suffix, _csv_table(rng, title, body, tag, kind)
     records = [{"title": f"{title} {i}", "content": body[:2000], "url": f"https://f.test/{tag}/j{i}"} for i in range(rng.randrange(1, 30))]
     if kind == 5:  # values that are not text (issue 22): an object, a list of objects, a number
         for r in records:
             r["author"] = rng.choice([{"a": 1}, [{"b": 2}], 12, None, "Budi"])
-    if suffix == ".jsonl":
-        data = "\n".join(json.dumps(r, ensure_ascii=False) for r in records).encode()
-        if kind == 0:
-            data += b"\n" + b'{"a":' * 50_000 + b"1" + b"}" * 50_000
-        elif kind == 1:
-            data = flip(data, rng, 30)
-        elif kind == 2:
-            data = data[: rng.randrange(len(data) + 1)]
-        elif kind == 3:
-            data = b"\n".join([b"[1, 2]", b"null", b"\"x\""] * 5) + b"\n" + data
-        return suffix, data
+    return suffix, (_jsonl_table if suffix == ".jsonl" else _json_table)(rng, records, kind)
+
+
+def _parquet_table(rng: random.Random, title: str, body: str, tag: int, kind: int) -> bytes:
+    if kind < 3:
+        return rng.randbytes(rng.randrange(0, 5000))
+    import io
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    buf = io.BytesIO()
+    pq.write_table(pa.table({"title": [f"{title} {tag}"] * 3, "content": [body, "", None], "weird": [1, 2, 3]}), buf)
+    data = buf.getvalue()
+    return data[: rng.randrange(len(data) + 1)] if kind == 3 else data
+
+
+def _csv_table(rng: random.Random, title: str, body: str, tag: int, kind: int) -> bytes:
+    rows = ['title,content,date,url,fetched_at,author']
+    for i in range(rng.randrange(1, 30)):
+        day, fetched, author = f"2025-05-0{i % 9 + 1}", "", ""
+        if kind == 5:  # issue 22: the calendar's edges, text that is not text, URLs that are no address
+            day = rng.choice(EDGE_DATES + [day])
+            fetched = rng.choice(EDGE_DATES + ["", "bukan tanggal"])
+            author = rng.choice(["Budi\u202e Santoso", "Ani\u200b", "\u2066x\u2069", ""])
+        url = f"https://f.test/{tag}/{i}" if kind != 5 or i % 3 else rng.choice(["www.javascript:alert(1)", "javascript:x()"])
+        rows.append(f'"{title} {i}","{body[:2000].replace(chr(34), "")}",{day},{url},{fetched},{author}')
+    data = "\n".join(rows).encode()
+    if kind == 0:
+        return data.replace(b'"', b"", 1)  # an unbalanced quote
+    if kind == 1:
+        return flip(data, rng, 30)
+    if kind == 2:
+        return data + b'\n"' + b"x" * rng.randrange(1_000_000, 3_000_000) + b'",body\n'  # a huge field
+    if kind == 3:
+        return data.replace(b",", b"\x00,", 5)
+    if kind == 4:
+        return data[: rng.randrange(len(data) + 1)]
+    return data
+
+
+def _jsonl_table(rng: random.Random, records: list[dict], kind: int) -> bytes:
+    data = "\n".join(json.dumps(r, ensure_ascii=False) for r in records).encode()
+    if kind == 0:
+        return data + b"\n" + b'{"a":' * 50_000 + b"1" + b"}" * 50_000
+    if kind == 1:
+        return flip(data, rng, 30)
+    if kind == 2:
+        return data[: rng.randrange(len(data) + 1)]
+    if kind == 3:
+        return b"\n".join([b"[1, 2]", b"null", b"\"x\""] * 5) + b"\n" + data
+    return data
+
+
+def _json_table(rng: random.Random, records: list[dict], kind: int) -> bytes:
     data = json.dumps(records, ensure_ascii=False).encode()
     if kind == 0:
-        data = b"[" * 100_000 + b"]" * 100_000
-    elif kind == 1:
-        data = flip(data, rng, 30)
-    elif kind == 2:
-        data = data[: rng.randrange(len(data) + 1)]
-    elif kind == 3:
-        data = json.dumps({"items": records, "more": [1, 2]}).encode()
-    return suffix, data
+        return b"[" * 100_000 + b"]" * 100_000
+    if kind == 1:
+        return flip(data, rng, 30)
+    if kind == 2:
+        return data[: rng.randrange(len(data) + 1)]
+    if kind == 3:
+        return json.dumps({"items": records, "more": [1, 2]}).encode()
+    return data
 
 
 def run(n: int, seed: int, seconds: float, work: Path) -> dict:
