@@ -61,7 +61,7 @@ def trim_edges(doc: Doc, spans: list[Span]) -> list[Span]:
     return [t for t in (_trim(s, doc.tokens, doc.starts, doc.ends) for s in spans) if t is not None]
 
 
-def _trim(span, tokens: list[str], starts: list[int], ends: list[int]):
+def _trim(span: Span, tokens: list[str], starts: list[int], ends: list[int]) -> Span | None:
     first = span.first
     while first <= span.last and not tokens[first][:1].isupper() and not tokens[first][:1].isdigit() \
             and not _camel_case(tokens[first]):
@@ -89,7 +89,8 @@ def _camel_case(tok: str) -> bool:
     return tok[:1].islower() and any(c.isupper() for c in tok[1:])
 
 
-def _split_place_and_name(spans, tokens, starts, ends, text, words):
+def _split_place_and_name(spans: list[Span], tokens: list[str], starts: list[int], ends: list[int], text: str,
+                          words: Mapping[str, WordInfo]) -> list[Span]:
     """`Menteri Dalam Negeri Prancis Gerald Darmanin`: the tagger sometimes reads the country and the
     name after it as one location; a listed country or place followed by name-like words that are
     no place is the place, then a person."""
@@ -106,7 +107,8 @@ def _split_place_and_name(spans, tokens, starts, ends, text, words):
                 rest = range(0)
             if rest and tokens[rest[-1]].lower() in lexicons.word_set("place_tails.txt"):
                 rest = range(0)  # "Jakarta Convention Center", "Maluku City Mall": one place, no person
-            if rest and all(_name_word(tokens[i], words) for i in rest) and not any(a >= end for a in listed if a < s.end):
+            if rest and k is not None and all(_name_word(tokens[i], words) for i in rest) \
+                    and not any(a >= end for a in listed if a < s.end):
                 out.append(Span("LOC", s.first, k - 1, s.start, ends[k - 1]))
                 out.append(Span("PER", k, s.last, starts[k], s.end))
                 continue
@@ -114,7 +116,7 @@ def _split_place_and_name(spans, tokens, starts, ends, text, words):
     return out
 
 
-def _whole_names(spans, tokens, starts, ends, text):
+def _whole_names(spans: list[Span], tokens: list[str], starts: list[int], ends: list[int], text: str) -> list[Span]:
     """`Listyo Sigit` + `Prabowo` written together are one person, and `Dadan` right before
     `Hindayana` belongs to the name when the corpus knows it as a person's word (names.tsv.gz)."""
     known = known_names()
@@ -144,10 +146,10 @@ def _name_part(tok: str, known: dict[str, tuple[int, int]]) -> bool:
 _JOINERS = frozenset("bin binti bt van von der de den da dos del al el ibn".split())
 
 
-def _join_connectors(spans, tokens, starts, ends):
+def _join_connectors(spans: list[Span], tokens: list[str], starts: list[int], ends: list[int]) -> list[Span]:
     """`Mohammed bin Salman`, `Siti Rahmawati binti Abdullah`: a connector between two capitalised
     names makes one person (the tagger sometimes stops at the connector)."""
-    out = []
+    out: list[Span] = []
     for s in spans:
         k = s.first - 1
         if s.label == "PER" and k >= 1 and tokens[k] in _JOINERS and tokens[k - 1][:1].isupper():
@@ -175,7 +177,8 @@ def _is_country(word: str) -> bool:
     return bool(find_countries(word))
 
 
-def _titled_names(spans, view, starts, ends, text, words):
+def _titled_names(spans: list[Span], view: list[str], starts: list[int], ends: list[int], text: str,
+                  words: Mapping[str, WordInfo]) -> list[Span]:
     """A name right after a title and its office (`Wali Kota Armuji`, `Wakil Ketua MPR RI, Lestari
     Moerdijat`) is a person even where the tagger missed it: up to four capitalised words that the
     corpus does not write in lower case."""
@@ -210,7 +213,7 @@ def _titled_names(spans, view, starts, ends, text, words):
     return sorted(out, key=lambda s: s.first)
 
 
-def _guessed_place(spans, k: int, view, words) -> Span | None:
+def _guessed_place(spans: list[Span], k: int, view: list[str], words: Mapping[str, WordInfo]) -> Span | None:
     """A one-word place right after a title that no list names and the corpus never read as a place,
     with no name after it, is the titled person: the tagger learned that a region follows `Wali Kota`
     and guesses one for a name it has not seen (`Wali Kota Armuji meninjau`); `Wali Kota Surabaya`
@@ -223,7 +226,7 @@ def _guessed_place(spans, k: int, view, words) -> Span | None:
     return span
 
 
-def _single_name(tok: str, words) -> bool:
+def _single_name(tok: str, words: Mapping[str, WordInfo]) -> bool:
     """A one-word name after a title: no dictionary word (`Hakim Konstitusi` names no one), no word
     the corpus tagger mostly read as something other than a person (`Ketua Pansel`), and none the
     corpus bodies write mostly outside persons' names (`Kapolres Metro Jakarta Utara`: Metro is a
@@ -235,7 +238,7 @@ def _single_name(tok: str, words) -> bool:
     return info is None or (info.word_class == "-" and info.history not in ("O", "ORG", "LOC"))
 
 
-def _name_word(tok: str, words) -> bool:
+def _name_word(tok: str, words: Mapping[str, WordInfo]) -> bool:
     if not tok[:1].isupper() or tok.isupper() or not tok.replace("-", "").replace("'", "").isalpha():
         return False
     low = tok.lower()
@@ -246,7 +249,7 @@ def _name_word(tok: str, words) -> bool:
     return info is None or info.cap_pct >= 50 or (info.cap_pct < 0 and info.word_class == "-")
 
 
-def _headed_organisations(spans, tokens, starts, ends):
+def _headed_organisations(spans: list[Span], tokens: list[str], starts: list[int], ends: list[int]) -> list[Span]:
     """`Pemkot Medan`, `Polres Sleman`, `Kejari Bantul`: the head of an organisation's name right
     before a place makes the whole an organisation (the tagger often stops at the place)."""
     heads = _org_heads()
@@ -270,7 +273,7 @@ def _headed_organisations(spans, tokens, starts, ends):
     return out
 
 
-def _unit_names(spans, view, starts, ends):
+def _unit_names(spans: list[Span], view: list[str], starts: list[int], ends: list[int]) -> list[Span]:
     """`Kementerian Kesehatan`, `Dinas Kesehatan Provinsi Jawa Timur`: a capitalised run opened by
     the head of an organisation's name (org_heads.txt) that the tagger left out is an organisation;
     so is the one inside a building's name (`Kantor Kementerian Pertanian`)."""
@@ -309,12 +312,12 @@ def _unit_names(spans, view, starts, ends):
 _REGION_WORDS = frozenset({"kota", "kabupaten", "kab", "provinsi", "kecamatan"})
 
 
-def _unit_with_region(spans, tokens, starts, ends):
+def _unit_with_region(spans: list[Span], tokens: list[str], starts: list[int], ends: list[int]) -> list[Span]:
     """`Dinas Kesehatan Kota` + `Yogyakarta`: a unit's name that ends on the word of a region is
     the unit of that region, so the place right after it belongs to the name (`Dinas Kesehatan Kota
     Yogyakarta`, as `Dinas Pendidikan Provinsi Jawa Timur`); alone it would be a fragment and the
     city a place of its own."""
-    out = []
+    out: list[Span] = []
     for s in sorted(spans, key=lambda x: (x.first, -x.last)):
         prev = out[-1] if out else None
         if prev is not None and prev.label == "ORG" and s.label == "LOC" and s.first == prev.last + 1 \
@@ -325,7 +328,7 @@ def _unit_with_region(spans, tokens, starts, ends):
     return out
 
 
-def _named_after_people(spans, tokens, starts, ends, text):
+def _named_after_people(spans: list[Span], tokens: list[str], starts: list[int], ends: list[int], text: str) -> list[Span]:
     """`RSUD Prof. dr. Soekandar`, `Universitas Ahmad Dahlan`, `Bandara Soekarno-Hatta`: a person's
     name after a head from named_after_heads.txt (academic titles between) is part of that
     organisation's or place's name; a person span that is a listed organisation (`Traveloka`) is
@@ -364,7 +367,8 @@ def _named_after_people(spans, tokens, starts, ends, text):
 _ACADEMIC = frozenset("prof dr dr. drs dra ir h hj kh drg".split())
 
 
-def _headline_names(spans, tokens, starts, ends, words, text):
+def _headline_names(spans: list[Span], tokens: list[str], starts: list[int], ends: list[int], words: Mapping[str,
+                    WordInfo], text: str) -> list[Span]:
     """In Title Case every word looks like a name. A person span keeps only its name-like words (an
     unknown word or one the corpus knows as a name: `Jagain Yoona` gives `Yoona`) and loses a listed
     place at its end (`Tupon Bantul`); people the corpus bodies name (names.tsv.gz: `Putin`,
@@ -396,7 +400,7 @@ def _headline_names(spans, tokens, starts, ends, words, text):
     return sorted(out, key=lambda s: s.first)
 
 
-def _ordinary_in_headline(word: str, words) -> bool:
+def _ordinary_in_headline(word: str, words: Mapping[str, WordInfo]) -> bool:
     info = words.get(word.lower())
     if info is None:
         return usually_lower(word, default_tagger().space)
