@@ -499,7 +499,7 @@ def _place(text: str, start: int, end: int) -> ActorHit | None:
     return ActorHit("place", name, start, end, code=code)
 
 
-def _persons(span, tokens: list[str], starts: list[int], ends: list[int], text: str) -> list[ActorHit]:
+def _persons(span: Span, tokens: list[str], starts: list[int], ends: list[int], text: str) -> list[ActorHit]:
     if any(c.start == 0 and c.end == span.end - span.start for c in find_countries(text[span.start : span.end])):
         return []  # "Arab Saudi Jadi Tuan Rumah": a country, which countries.py reports
     toks = list(range(span.first, span.last + 1))
@@ -572,7 +572,7 @@ def _title_length(tokens: list[str], toks: list[int]) -> int:
     return best
 
 
-def _split_joint(toks: list[int], tokens, starts, ends, text) -> list[tuple[int, int]]:
+def _split_joint(toks: list[int], tokens: list[str], starts: list[int], ends: list[int], text: str) -> list[tuple[int, int]]:
     """`Prabowo Subianto-Gibran Rakabuming Raka` names two people; `Al-Raisi` and `Jean-Paul` one;
     `Jokowi-JK` or `Risma-Whisnu` alone is a ticket of two when the corpus names people by both parts."""
     if len(toks) == 1 and tokens[toks[0]].count("-") == 1:

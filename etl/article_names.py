@@ -178,7 +178,7 @@ def _initials_of(full: list[str]) -> dict[str, str]:
     return {a: f for a, f in out.items() if a not in clash}
 
 
-def org_resolver(hits: list[ActorHit]):
+def org_resolver(hits: list[ActorHit]) -> Callable[[str], str]:
     """One name per organisation in an article: `Badan Gizi Nasional (BGN)` absorbs later `BGN` and
     `Badan Gizi Nasional`; two listed forms of one organisation (`Kementerian Keuangan`, `Kemenkeu`)
     become `Long Form (Short)`."""
@@ -404,7 +404,7 @@ def _contains(words: list[str], part: list[str]) -> bool:
 _ADMIN = frozenset("kabupaten kab kota provinsi prov kecamatan kec desa kelurahan kalurahan kampung dusun kapanewon kemantren".split())
 
 
-def place_resolver(hits: list[ActorHit]):
+def place_resolver(hits: list[ActorHit]) -> Callable[[str], str]:
     """One name per place in an article: `Tasikmalaya` and `Kabupaten Tasikmalaya`, `Sulsel` and
     `Provinsi Sulawesi Selatan` (places.csv's canonical names), `Batam` and `Kota Batam` are one
     place, named by the fullest form the article writes."""

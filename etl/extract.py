@@ -7,7 +7,7 @@ from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Sequence
+from typing import Iterable, Sequence
 
 from . import memo
 from .actors import ActorHit, find_actors, is_headline_like
@@ -144,7 +144,7 @@ def _trending_mentions(rank: int, headline: str) -> tuple[Mention, ...]:
     return tuple(_extract_group([("trending", rank, headline, True)]))
 
 
-def _extract_group(parts: Sequence[tuple[str, int | None, str, bool | None]]) -> list[Mention]:
+def _extract_group(parts: Sequence[Part]) -> list[Mention]:
     topic_hits = {(part, rank): find_topic_keywords(text) for part, rank, text, _ in parts if text}
     actor_hits = _actor_finds(parts, topic_hits)
     out: list[Mention] = []
@@ -180,7 +180,7 @@ def _extract_group(parts: Sequence[tuple[str, int | None, str, bool | None]]) ->
     return out
 
 
-def _actor_finds(parts, topic_hits) -> list[ActorFind]:
+def _actor_finds(parts: Sequence[Part], topic_hits: dict[tuple[str, int | None], list[TopicHit]]) -> list[ActorFind]:
     """The persons, organisations and places each part names, then the full names a Title Case
     headline gives without titles (the article's own names, found there again)."""
     sport = _about_sport([(part, h) for (part, _), hits in topic_hits.items() for h in hits])
@@ -213,6 +213,7 @@ def _kinds_agree(hits: list[ActorFind]) -> list[ActorFind]:
 _LONG_ACR = re.compile(r"^(.*\S)\s*\(([^()]+)\)$")
 
 ActorFind = tuple[str, int | None, str, ActorHit]  # part, trending rank, the part's text, the hit
+Part = tuple[str, int | None, str, bool | None]  # part, trending rank, its text, Title Case (None: decide from the text)
 
 
 def _no_name(hit: ActorHit) -> bool:
@@ -250,7 +251,7 @@ def find_headline_candidates(headline: str) -> list[tuple[ActorFind, Candidate]]
     return _proposed([("trending", 1, headline, True)])
 
 
-def _proposed(parts) -> list[tuple[ActorFind, Candidate]]:
+def _proposed(parts: Sequence[Part]) -> list[tuple[ActorFind, Candidate]]:
     hits = _actor_finds(parts, {(part, rank): find_topic_keywords(text) for part, rank, text, _ in parts if text})
     return list(zip(hits, candidates_of(hits)))
 
@@ -269,7 +270,7 @@ def _blocked(kind: str, name: str, blocks: frozenset[tuple[str, str]]) -> bool:
 _DEFINED_ACRONYM = re.compile(r"[A-Za-z]\s*\(([A-Z][A-Z0-9]{1,9})\)")
 
 
-def _acronyms_of_things(actor_hits) -> set[str]:
+def _acronyms_of_things(actor_hits: list[ActorFind]) -> set[str]:
     """Acronyms the article spells out after something that is neither a person nor an organisation:
     `Kalender Hijriah Global Tunggal (KHGT)`, `nomor izin berusaha (NIB)`, `Net Interest Margin (NIM)`.
     The words before the bracket must abbreviate to it, and no person or organisation the article
@@ -310,7 +311,7 @@ _AGE = re.compile(r"\(\s*\d{1,2}\s*(?:tahun|th)?\s*\)")  # a quick test before t
 _INITIALS = re.compile(r"\b(?:(?:ber)?inisial\s+([A-Z]{1,4})\b|([A-Z]{1,4})\s*\(\s*\d{1,2}\s*(?:tahun|th)?\s*\))")
 
 
-def _initials_of_people(actor_hits) -> set[str]:
+def _initials_of_people(actor_hits: list[ActorFind]) -> set[str]:
     """Initials the article gives to a person, by an age in brackets or an `inisial` before them
     (218 corpus articles; the tagger made 104 of them organisations, `MA` in 13). The annotation
     guide leaves persons named only by initials out, and as an organisation they merge unrelated
@@ -327,7 +328,7 @@ class _Intervals:
     """Spans of a text, asked whether one of them covers [start, end): a bisect and a running
     maximum instead of a scan of every span (a scan per question made long articles quadratic)."""
 
-    def __init__(self, spans) -> None:
+    def __init__(self, spans: Iterable[tuple[int, int]]) -> None:
         ordered = sorted(spans)
         self.starts = [s for s, _ in ordered]
         self.reach: list[int] = []
@@ -354,7 +355,7 @@ def _dateline_place(dateline: str) -> list[Mention]:
     return [Mention("body", None, "place", name, place_countries().get(name), 0, len(raw), raw)]
 
 
-def _known_names_in_headlines(parts, actor_hits) -> list[tuple[str, int | None, str, ActorHit]]:
+def _known_names_in_headlines(parts: Sequence[Part], actor_hits: list[ActorFind]) -> list[ActorFind]:
     """A Title Case headline names people without titles; find there the full names the body gave."""
     # Longest first, then in the order the article names them: overlapping names in a headline
     # ("Royal Crown" and "Crown Music" in "Royal Crown Music") go to the same one in every process
