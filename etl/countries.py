@@ -39,7 +39,7 @@ def country_names() -> dict[str, str]:
 
 
 @lru_cache(maxsize=1)
-def _automaton():
+def _automaton() -> ahocorasick.Automaton:
     forms: dict[str, tuple[str, bool]] = {}
     territories = Locale("id").territories
     for code, name in territories.items():

@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+import ahocorasick
+
 from . import lexicons
 from .lexicons import MODELS
 
@@ -236,9 +238,7 @@ def span_features(text: str, starts: list[int], ends: list[int]) -> dict[int, li
 
 
 @lru_cache(maxsize=1)
-def _title_automaton():
-    import ahocorasick
-
+def _title_automaton() -> ahocorasick.Automaton:
     auto = ahocorasick.Automaton()
     for t in lexicons.lines("titles.txt"):
         form = " ".join(t.lower().split())

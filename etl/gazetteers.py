@@ -69,7 +69,7 @@ def place_canonical_key(k: str) -> str:
 
 
 @lru_cache(maxsize=1)
-def _place_automaton():
+def _place_automaton() -> ahocorasick.Automaton:
     auto = ahocorasick.Automaton()
     for name, code in place_countries().items():
         auto.add_word(name, (name, (name, code)))
@@ -90,7 +90,7 @@ def org_aliases() -> dict[str, str]:
 
 
 @lru_cache(maxsize=1)
-def _org_automaton():
+def _org_automaton() -> ahocorasick.Automaton:
     auto = ahocorasick.Automaton()
     for form, canonical in org_aliases().items():
         auto.add_word(form, (form, canonical))
@@ -98,7 +98,7 @@ def _org_automaton():
     return auto
 
 
-def _whole_word_matches(automaton, text: str) -> list[tuple[int, int, Any]]:
+def _whole_word_matches(automaton: ahocorasick.Automaton, text: str) -> list[tuple[int, int, Any]]:
     """Case-sensitive whole-word matches of an automaton whose values are (form, payload), longest
     first and not overlapping: (start, end, payload)."""
     hits = []
@@ -142,7 +142,7 @@ def _platforms() -> frozenset[str]:
 
 
 @lru_cache(maxsize=1)
-def _platform_automaton():
+def _platform_automaton() -> ahocorasick.Automaton:
     auto = ahocorasick.Automaton()
     for form in _platforms():
         auto.add_word(form, (form, form))
@@ -218,7 +218,7 @@ def known_names() -> dict[str, tuple[int, int]]:
 
 
 @lru_cache(maxsize=1)
-def _known_automaton():
+def _known_automaton() -> ahocorasick.Automaton:
     auto = ahocorasick.Automaton()
     for name, (named, written) in known_names().items():
         # A one-word name counts when most articles that write it mean a person by it.

@@ -31,7 +31,7 @@ def topics() -> dict[str, Topic]:
 
 
 @lru_cache(maxsize=1)
-def _automaton():
+def _automaton() -> ahocorasick.Automaton:
     auto = ahocorasick.Automaton()
     by_key: dict[str, list[tuple[str, float]]] = {}
     for row in lexicons.rows("topics.csv"):
