@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import sys
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pandas as pd
@@ -192,7 +193,7 @@ def _date_help(ov: dict) -> str:
     return "; ".join(bits) + ("; widen the range to include them." if bits else "")
 
 
-def _listed(value) -> list[str]:
+def _listed(value: Any) -> list[str]:
     # A list column read from DuckDB: a list or array, or a missing value.
     return [str(v) for v in value] if isinstance(value, (list, tuple)) or hasattr(value, "tolist") else []
 

@@ -97,7 +97,7 @@ def file_name(what: str, f: Filters, interval: str | None = None) -> str:
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def neutralise(value):
+def neutralise(value: Any) -> Any:
     """OWASP's advice for CSV injection: a text cell that would start a formula gets a leading `'`
     (shown by spreadsheets as text); numbers stay numbers."""
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
@@ -174,7 +174,7 @@ def current_id(deferred: dict, old_id: str) -> str | None:
     return None
 
 
-def _install_fallback(mgr) -> None:
+def _install_fallback(mgr: Any) -> None:
     """Wrap the media manager's execute_deferred (once per process) so that a click with a dropped id
     runs the button's current callable, which builds the newest filters' file."""
     with _installed:

@@ -19,7 +19,7 @@ PANEL_HEIGHT = 330
 PALETTE = qualitative.Plotly + qualitative.D3  # 20 colours; a panel shows at most 50 lines
 
 
-def label_text(text) -> str:
+def label_text(text: object) -> str:
     """A name from the data as plotly shows it literally: plotly reads <b>, <a href> and entities in
     trace names; escaped, they show as typed. Never put such text in a hovertemplate (it would be
     read as %{...} placeholders): hovertemplates name the trace with %{fullData.name}."""

@@ -32,7 +32,7 @@ def codes() -> set[str]:
     return {f["properties"]["iso_a2"] for f in countries()["features"]}
 
 
-def _round(coords):
+def _round(coords: list) -> list:
     if isinstance(coords[0], (int, float)):
         return [round(coords[0], DIGITS), round(coords[1], DIGITS)]
     return [_round(c) for c in coords]

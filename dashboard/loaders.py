@@ -3,6 +3,7 @@ modification time (so a finished load shows on the next rerun) and the filters."
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -63,14 +64,14 @@ def load_trending(db: str, stamp: float, f: Filters) -> tuple[pd.DataFrame, int]
 # --- search and compare -------------------------------------------------------------------------
 
 @st.cache_resource(show_spinner=False)
-def search_index(db: str, stamp: float):
+def search_index(db: str, stamp: float) -> Any:  # a tantivy Index, or None
     from warehouse import search
 
     return search.open_index(db)
 
 
 @st.cache_data(ttl=300, show_spinner=False, max_entries=64)
-def load_search(db: str, stamp: float, text: str, word_forms: bool):
+def load_search(db: str, stamp: float, text: str, word_forms: bool) -> tuple[list[str], Any, str | None]:
     """(article ids, the query as expanded, error): the error is a message for a query that cannot be read."""
     from warehouse import search
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pandas as pd
@@ -53,7 +54,7 @@ class Filters:
     undated: bool = False    # articles without a publish date are included in tables and totals
     page: tuple = ()         # the page's own settings, as (name, value) pairs: search queries, the profiled actor...
 
-    def setting(self, name: str, default=None):
+    def setting(self, name: str, default: Any = None) -> Any:
         return dict(self.page).get(name, default)
 
 

@@ -13,20 +13,20 @@ import pandas as pd
 _CELL = "padding:0.3rem 0.6rem;border-bottom:1px solid rgba(49,51,63,0.1);text-align:left;vertical-align:top"
 
 
-def _day(value) -> str:
+def _day(value: object) -> str:
     return f"{pd.Timestamp(value):%Y-%m-%d}" if value is not None and not pd.isna(value) else "undated"
 
 
-def _text(value) -> str:
+def _text(value: object) -> str:
     return "" if value is None or (not isinstance(value, str) and pd.isna(value)) else html.escape(str(value))
 
 
-def _flag(flag) -> str:
+def _flag(flag: object) -> str:
     # A date that cannot be right (before 1995, after the page's fetch) says so.
     return f'<br><small title="this date cannot be right">{_text(flag)}</small>' if isinstance(flag, str) and flag else ""
 
 
-def _title(title, url) -> str:
+def _title(title: object, url: object) -> str:
     text = _text(title) or "(no title)"
     if isinstance(url, str) and url.lower().startswith(("http://", "https://")):
         return f'<a href="{html.escape(url, quote=True)}" rel="noopener noreferrer">{text}</a>'

@@ -6,7 +6,9 @@ import os
 import re
 import time
 from dataclasses import dataclass
+from typing import Any, Callable
 
+import pandas as pd
 import streamlit as st
 
 from dashboard import queries
@@ -38,7 +40,7 @@ class Context:
 _MARKDOWN = re.compile(r"([\\`*_{}\[\]()#!|~<>$:&=])")
 
 
-def plain(text) -> str:
+def plain(text: object) -> str:
     """Text from the data or the user, made literal for Streamlit's markdown (captions, headers,
     alerts): every mark that can start markdown inline is backslash-escaped (no bold, links, KaTeX `$`,
     HTML, colour directives `:red[...]`; dashes, dots and quotes stay as they are: these strings sit
@@ -54,7 +56,7 @@ _PATH = re.compile(r"""(?:[A-Za-z]:)?(?:[/\\][^\s/\\'"]+)+[/\\]([^\s/\\'"]*)""")
 LINK_SETTINGS = ("actor", "dates", "undated", "where", "outlet", "interval", "count", "measure", "top", "min", "find")
 
 
-def unusable_link_settings(opened: dict[str, list[str]], state) -> list[str]:
+def unusable_link_settings(opened: dict[str, list[str]], state: Any) -> list[str]:
     """The settings of the link the page was opened with that the sidebar could not take (an actor
     or outlet the warehouse does not have, a date or choice out of range): Streamlit's bound widgets
     drop them and rewrite the URL, and the person who opened a shared link saw the whole corpus with
@@ -127,7 +129,8 @@ def _unit(f: Filters) -> str:
     return "items"
 
 
-def download(label: str, key: str, view: LatestView, f: Filters, make, name) -> None:
+def download(label: str, key: str, view: LatestView, f: Filters, make: Callable[..., pd.DataFrame],
+             name: Callable[..., str]) -> None:
     dl = CsvDownload(view=view, filters=f, make=make, name=name)
     st.download_button(label, data=dl, file_name=name(f), mime="text/csv", key=key, on_click="ignore")
     attach_entry(dl)

@@ -6,6 +6,8 @@ import argparse
 import errno
 import signal
 import sys
+from pathlib import Path
+from types import FrameType
 
 import duckdb
 
@@ -90,7 +92,7 @@ def main(argv: list[str] | None = None) -> int:
         signal.signal(signal.SIGINT, previous[1])
 
 
-def _load(args, db, options: TableOptions) -> int:
+def _load(args: argparse.Namespace, db: str, options: TableOptions) -> int:
     try:
         report = load_paths(args.paths, db=db, progress=False if args.no_progress else None, options=options,
                             workers=args.workers, evidence=args.evidence, scheduler=args.scheduler)
@@ -129,19 +131,19 @@ class Terminated(KeyboardInterrupt):
 _TERMINATED = False
 
 
-def _on_sigterm(signum, frame) -> None:
+def _on_sigterm(signum: int, frame: FrameType | None) -> None:
     global _TERMINATED
     _TERMINATED = True
     STOP.set()
     raise Terminated()
 
 
-def _on_sigint(signum, frame) -> None:
+def _on_sigint(signum: int, frame: FrameType | None) -> None:
     STOP.set()  # the load also checks it between batches: DuckDB may swallow the exception below
     raise KeyboardInterrupt
 
 
-def _storage_problem(exc: BaseException, db) -> str:
+def _storage_problem(exc: BaseException, db: str) -> str:
     first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
     if isinstance(exc, OSError) and exc.errno == errno.ENOSPC or "No space left on device" in first:
         where = getattr(exc, "filename", None) or db
@@ -161,7 +163,7 @@ def _interrupted() -> int:
     return 143 if _TERMINATED else 130
 
 
-def _not_a_warehouse(db) -> str | None:
+def _not_a_warehouse(db: Path) -> str | None:
     """Why `db` cannot be a warehouse (a folder, a file DuckDB cannot open), or None."""
     import duckdb
 
@@ -195,7 +197,7 @@ def _vacuum(location: str, keep_hours: float) -> int:
     return 0
 
 
-def _index(db) -> int:
+def _index(db: Path) -> int:
     from .search_index import sync
 
     if not db.exists():

@@ -14,7 +14,7 @@ from __future__ import annotations
 import gzip
 from collections import Counter
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Any, Iterable, Iterator
 
 import numpy as np
 
@@ -127,7 +127,7 @@ def word_vectors(stats: WordStats) -> tuple[list[str], np.ndarray]:
     return words, (vecs / np.where(norms == 0, 1, norms)).astype(np.float32)
 
 
-def _randomized_svd(m, k: int, oversample: int = 20, power: int = 3) -> tuple[np.ndarray, np.ndarray]:
+def _randomized_svd(m: Any, k: int, oversample: int = 20, power: int = 3) -> tuple[np.ndarray, np.ndarray]:
     """Halko et al.: the top-k left singular vectors and values, from a seeded random projection."""
     rng = np.random.default_rng(SEED)
     q = m @ rng.standard_normal((m.shape[1], k + oversample))

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import Callable
 
 from . import lexicons
 from .dates import parse_date_string
@@ -72,7 +73,7 @@ def guess_headerless(sample: list[list[str]]) -> list[str]:
     def cells(i: int) -> list[str]:
         return [r[i].strip() for r in sample if i < len(r) and r[i].strip()]
 
-    def share(i: int, test) -> float:
+    def share(i: int, test: Callable[[str], bool]) -> float:
         values = cells(i)
         return sum(map(test, values)) / len(values) if values else 0.0
 

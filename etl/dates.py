@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
+from typing import Callable
 from zoneinfo import ZoneInfo
 
 JAKARTA = ZoneInfo("Asia/Jakarta")
@@ -244,7 +245,7 @@ def infer_published_date(
     return DateGuess(None, "unknown")
 
 
-def _latest_full_date(text: str, ok) -> date | None:
+def _latest_full_date(text: str, ok: Callable[[date | None], bool]) -> date | None:
     """The latest complete date in the text (weekday forms with a year, `28 November 2024`, `3/5/2025`)."""
     found: list[tuple[int, date | None]] = []
     for m in _WEEKDAY_PAREN.finditer(text):

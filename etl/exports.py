@@ -61,7 +61,7 @@ class NotText(ValueError):
 _SCALARS = (str, int, float, bool, date, datetime, Decimal)
 
 
-def _text(value) -> str:
+def _text(value: object) -> str:
     if value is None:
         return ""
     if isinstance(value, float) and value != value:  # NaN

@@ -18,7 +18,7 @@ from typing import Any, Iterable, Iterator
 from . import lexicons
 from .columns import ColumnError
 from .dates import numeric_dayfirst
-from .exports import TABLE_SUFFIXES, ExportError, TableOptions, looks_like, read_table, undecodable_bytes
+from .exports import TABLE_SUFFIXES, ExportError, TableOptions, TableRow, looks_like, read_table, undecodable_bytes
 from .features import MODELS
 from .records import META_SUFFIX, READ_AS_KEY, read_meta
 from .report import FileProblem, LoadReport
@@ -205,7 +205,7 @@ def _table_items(path: Path, source: str, fingerprint: str, options: TableOption
         return
     dayfirst = numeric_dayfirst([r.fields.get("date", "") for r in head])
 
-    def items(seq) -> Iterator[Item | FileProblem]:
+    def items(seq: Iterable[TableRow]) -> Iterator[Item | FileProblem]:
         for row in seq:
             if row.problem:
                 yield FileProblem(source, f"row {row.number}: {row.problem}", "rejected", row.number, row.problem)

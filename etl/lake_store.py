@@ -22,6 +22,7 @@ import shutil
 import sys
 from datetime import datetime
 from pathlib import Path
+from typing import IO
 
 import duckdb
 
@@ -202,7 +203,7 @@ class LakeStore:
         return out
 
 
-def _take_turn(path: Path, location: str):
+def _take_turn(path: Path, location: str) -> IO[str]:
     """Hold the machine's lock on this lake's working copy (released when the file is closed, or
     the process ends), waiting for a load already holding it."""
     fh = open(path, "a+")

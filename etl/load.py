@@ -42,7 +42,7 @@ def _check_stop() -> None:
         raise KeyboardInterrupt
 
 
-def open_store(db, report: LoadReport, evidence: bool = False) -> Store:
+def open_store(db: str | os.PathLike[str], report: LoadReport, evidence: bool = False) -> Store:
     """The writer for a warehouse location: a DuckDB file, or a lake (see warehouse/lake.py)."""
     import warehouse
 

@@ -9,12 +9,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import numpy as np
 
 from .dates import JAKARTA, MIN_YEAR, infer_published_date, local_day, parse_date_string, within_calendar
-from .extract import HEADLINE_CHARS, SCAN_CHARS, Mention, count_mentions, extract_article_within_limits
+from .extract import HEADLINE_CHARS, SCAN_CHARS, Mention, MentionCount, count_mentions, extract_article_within_limits
 from .page_parser import PageRecord, parse_article_text, parse_page
 from .registry import entity_id
 from .text_clean import clean_field
@@ -65,7 +66,7 @@ def _site(host: str) -> str:
 
 
 @lru_cache(maxsize=1)
-def _suffixes():
+def _suffixes() -> Any:  # a tldextract.TLDExtract
     import tldextract
 
     # suffix_list_urls=() and no cache: the bundled snapshot only, nothing fetched or written.
@@ -101,12 +102,12 @@ META_KEYS = ("url", "outlet", "fetched_at", "published")
 READ_AS_KEY = "_read_as"   # set by the loader (never from a file): the encoding a page was read in
 
 
-def _short(value, limit: int = 40) -> str:
+def _short(value: object, limit: int = 40) -> str:
     text = json.dumps(value, ensure_ascii=False, default=str)
     return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
-def _parse_fetched_at(value) -> tuple[datetime | None, str | None]:
+def _parse_fetched_at(value: object) -> tuple[datetime | None, str | None]:
     """(the moment, a remark): a fetched_at that cannot be read loses the fetch time, not the page."""
     if not value:
         return None, None
@@ -346,7 +347,7 @@ def signature_similarity(a: list[int] | None, b: list[int] | None) -> float:
     return sum(x == y for x, y in zip(a, b)) / len(a)
 
 
-def _count_row(article_id: str, c) -> dict:
+def _count_row(article_id: str, c: MentionCount) -> dict:
     # entity starts as the name the article uses; the registry re-points it at the end of the load.
     return {
         "article_id": article_id, "part": c.part, "trending_rank": c.trending_rank, "kind": c.kind,

@@ -8,6 +8,8 @@ warehouse in one transaction.
 """
 from __future__ import annotations
 
+import duckdb
+
 from .name_forms import key
 from .resolution import Entity, NameCount, Resolved, Together, blocked, entity_id, overrides
 from .resolution import resolve as resolve_with_reasons
@@ -48,7 +50,7 @@ _TOGETHER_SQL = """
 """
 
 
-def build(con) -> int:
+def build(con: duckdb.DuckDBPyConnection) -> int:
     """Group every person, organisation and place name in `mentions` into entities, point each
     mention at its entity, and rebuild `entity_aliases` and `entities`. One transaction on the
     caller's connection; returns the number of entities."""
@@ -128,4 +130,5 @@ def build(con) -> int:
     except BaseException:
         con.execute("ROLLBACK")
         raise
-    return con.execute("SELECT count(*) FROM entities").fetchone()[0]
+    row = con.execute("SELECT count(*) FROM entities").fetchone()
+    return int(row[0]) if row else 0

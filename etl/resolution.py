@@ -25,7 +25,7 @@ import hashlib
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Iterable
+from typing import Callable, Iterable
 
 from . import lexicons
 from .name_forms import (
@@ -214,7 +214,7 @@ def _fullness(kind: str, name: str) -> int:
     return 0
 
 
-def _same_key(groups: _Groups, names: list[NameCount], keyed, reason: str) -> None:
+def _same_key(groups: _Groups, names: list[NameCount], keyed: Callable[[str], str], reason: str) -> None:
     first: dict[str, str] = {}
     for n in names:  # most articles first
         k = keyed(n.name)
@@ -278,7 +278,7 @@ def _not_a_name(word: str) -> bool:
     return low in _title_words() or (info is not None and (0 <= info.cap_pct < 50 or info.word_class != "-"))
 
 
-def _abbreviations(groups: _Groups, names: list[NameCount], eligible) -> None:
+def _abbreviations(groups: _Groups, names: list[NameCount], eligible: Callable[[NameCount], bool]) -> None:
     """`Sri Sultan HB X` -> `Sri Sultan Hamengku Buwono X`, `Man United` -> `Manchester United`: a name
     with a word shortened joins the one actor its full forms belong to (most articles, four in five)."""
     full = [n for n in names if eligible(n)]

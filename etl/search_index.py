@@ -12,6 +12,7 @@ import shutil
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pyarrow as pa
@@ -37,7 +38,7 @@ class SyncReport:
     rebuilt: bool = False
 
 
-def _writer(folder: Path):
+def _writer(folder: Path) -> tuple[Any, Any]:  # a tantivy Index and its IndexWriter
     import tantivy
 
     folder.mkdir(parents=True, exist_ok=True)

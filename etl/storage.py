@@ -72,7 +72,7 @@ class Store(Protocol):
     def close(self) -> None: ...
 
 
-def connect_for_load(db, schema: bool = False, wait: float | None = None) -> duckdb.DuckDBPyConnection:
+def connect_for_load(db: str | os.PathLike[str], schema: bool = False, wait: float | None = None) -> duckdb.DuckDBPyConnection:
     """A write connection, waiting while another process has the file open (DuckDB lets one process
     write a file and no other read it meanwhile; the dashboard reads the published snapshot instead,
     but an analyst's own reader, or another load, may hold the file for a while)."""
@@ -107,7 +107,7 @@ class DuckDBStore:
     Only inputs in flight (sent to the workers, not yet written) are held here.
     """
 
-    def __init__(self, db, report: LoadReport, evidence: bool = False, publish: bool = True) -> None:
+    def __init__(self, db: str | os.PathLike[str], report: LoadReport, evidence: bool = False, publish: bool = True) -> None:
         self.db = db
         self.report = report
         self.evidence = evidence
@@ -265,7 +265,7 @@ class DuckDBStore:
             self.con = None
 
 
-def write_batch(con, batch: list[tuple[Item, ArticleBundle]], report: LoadReport, evidence: bool = False,
+def write_batch(con: duckdb.DuckDBPyConnection, batch: list[tuple[Item, ArticleBundle]], report: LoadReport, evidence: bool = False,
                 present: set[str] | None = None) -> None:
     """Write one batch in one transaction on the caller's connection. present: the batch's articles
     already in the warehouse (looked up here when not given)."""
@@ -332,7 +332,7 @@ def write_batch(con, batch: list[tuple[Item, ArticleBundle]], report: LoadReport
     report.added += len(batch) - len(present)
 
 
-def flush_problems(con, report: LoadReport) -> None:
+def flush_problems(con: duckdb.DuckDBPyConnection, report: LoadReport) -> None:
     if not report.pending:
         return
     now = datetime.now(timezone.utc)

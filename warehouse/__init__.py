@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
@@ -101,7 +102,7 @@ def connect(
     return duckdb.connect(str(target), read_only=True)
 
 
-def scalar(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None):
+def scalar(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> Any:
     """The first column of the first row of a query (None when it gives no row)."""
     row = con.execute(sql, params or []).fetchone()
     return None if row is None else row[0]

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Union
+from typing import Any, Union
 
 MAX_EXPANSION = 2000        # terms a prefix* may expand to; more and the query is refused as too broad
 MIN_GENERATED_ROOT = 5     # see expand(): roots this long take every generated form the index holds
@@ -234,7 +234,7 @@ _NASAL = {"p": ("mem", "pem"), "t": ("men", "pen"), "k": ("meng", "peng"), "s": 
 
 
 @lru_cache(maxsize=1)
-def _stemmer():
+def _stemmer() -> Any:
     from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
 
     return StemmerFactory().create_stemmer()

@@ -20,6 +20,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from warehouse.query_language import (  # noqa: F401  (the search API: one import for callers)
     MAX_EXPANSION,
@@ -60,7 +61,7 @@ def index_path(db: str | os.PathLike[str]) -> Path:
     return db.with_name(db.name + INDEX_SUFFIX)
 
 
-def schema():
+def schema() -> Any:  # tantivy.Schema (tantivy is imported where it is used)
     import tantivy
 
     builder = tantivy.SchemaBuilder()
@@ -86,7 +87,7 @@ def document_text(title: str | None, body: str | None) -> str:
     return f"{title or ''}\n{body or ''}"
 
 
-def open_index(db: str | os.PathLike[str]):
+def open_index(db: str | os.PathLike[str]) -> Any:
     """The warehouse's search index, or None when it has none yet (a load builds it)."""
     import tantivy
 
@@ -96,7 +97,7 @@ def open_index(db: str | os.PathLike[str]):
     return tantivy.Index.open(str(folder))
 
 
-def expand(node: Node, searcher, word_forms: bool = False) -> Node:
+def expand(node: Node, searcher: Any, word_forms: bool = False) -> Node:
     """Resolve prefixes (and, with word_forms, plain words) into the index terms they stand for."""
     if isinstance(node, Prefix):
         terms = [t for t, _ in searcher.terms_with_prefix("text", node.start)] if node.start else []
@@ -121,7 +122,7 @@ def expand(node: Node, searcher, word_forms: bool = False) -> Node:
     return node
 
 
-def to_tantivy(node: Node, schema_):
+def to_tantivy(node: Node, schema_: Any) -> Any:
     """The tantivy query of an expanded tree."""
     import tantivy
 
@@ -156,7 +157,7 @@ class Matches:
     ids: list[str]          # article_ids of every matching article, sorted
 
 
-def search(index, text: str, word_forms: bool = False) -> Matches:
+def search(index: Any, text: str, word_forms: bool = False) -> Matches:
     """Every article the query matches; QueryError for a query that cannot be read."""
     node = parse(text)
     index.reload()

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import pandas as pd
 import streamlit as st
 
 from dashboard import outlet_queries
@@ -15,7 +16,7 @@ SHOWN = 10
 
 
 @st.cache_data(ttl=300, show_spinner=False)
-def _per_outlet(db: str, stamp: float, f: Filters):
+def _per_outlet(db: str, stamp: float, f: Filters) -> pd.DataFrame:
     return outlet_queries.per_outlet(db, f)
 
 

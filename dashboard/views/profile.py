@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import html
 from dataclasses import replace
+from typing import Any
 from urllib.parse import quote
 
+import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
@@ -21,7 +23,7 @@ KINDS = [("person", "People"), ("organization", "Organisations"), ("country", "C
 
 
 @st.cache_data(ttl=300, show_spinner=False)
-def _cached(fn: str, db: str, stamp: float, *args):
+def _cached(fn: str, db: str, stamp: float, *args: Any) -> Any:
     return getattr(profile_queries, fn)(db, *args)
 
 
@@ -113,7 +115,7 @@ def render(ctx: Context) -> None:
 
 
 @st.cache_data(ttl=300, show_spinner=False)
-def _cached_trending(db: str, stamp: float, f: Filters):
+def _cached_trending(db: str, stamp: float, f: Filters) -> pd.DataFrame:
     return queries.trending_headlines(db, f)
 
 

@@ -3,6 +3,7 @@ headlines stayed, and what is trending that the articles barely cover (and the o
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Any
 
 import plotly.graph_objects as go
 import streamlit as st
@@ -17,7 +18,7 @@ TOP_HEADLINES = 10
 
 
 @st.cache_data(ttl=300, show_spinner=False)
-def _cached(fn: str, db: str, stamp: float, *args):
+def _cached(fn: str, db: str, stamp: float, *args: Any) -> Any:
     return getattr(trending_queries, fn)(db, *args)
 
 
