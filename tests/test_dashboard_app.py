@@ -198,3 +198,9 @@ def test_a_links_unusable_settings_are_named_and_a_reversed_range_is_read_forwar
     bad_day.query_params["dates"] = "9999-99-99"
     bad_day.run()
     assert any("dates=9999-99-99" in w.value.replace("\\", "") for w in bad_day.warning)
+
+
+def test_the_search_pages_tables_name_their_column_in_the_singular():
+    from dashboard.views.search import KIND_TITLES, ONE_OF
+
+    assert [ONE_OF[title] for _, title in KIND_TITLES] == ["Person", "Organisation", "Country", "Topic"]

@@ -38,6 +38,8 @@ Headline and body of every article are searched (not the trending sidebar), case
 word by word (`Covid-19` is the phrase "covid 19"). The sidebar's dates, outlets and actors apply.
 """
 KIND_TITLES = [("person", "People"), ("organization", "Organisations"), ("country", "Countries"), ("topic", "Topics")]
+# Each table's name column, in the singular (cutting the title's last letter gave "Countrie").
+ONE_OF = {"People": "Person", "Organisations": "Organisation", "Countries": "Country", "Topics": "Topic"}
 
 
 def page_settings() -> tuple[tuple[str, ...], bool]:
@@ -109,7 +111,7 @@ def render(ctx: Context) -> None:
         with column:
             part = mine[mine["kind"] == kind][["entity", "items", "share_of_matches"]]
             st.markdown(f"**{title}**")
-            st.dataframe(part.rename(columns={"entity": title[:-1] if title != "People" else "Person",
+            st.dataframe(part.rename(columns={"entity": ONE_OF[title],
                                               "items": unit.capitalize(), "share_of_matches": "% of matches"}),
                          hide_index=True, key=f"search_{kind}", height=300)
     download("Download top actors, countries and topics (CSV)", "download_search_entities", ctx.view, g,
