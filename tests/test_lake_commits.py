@@ -266,3 +266,18 @@ def test_plain_duckdb_reading_the_catalog_counts_what_the_product_counts(tmp_pat
     assert con.execute(statements[-1]).fetchone()[0] == _count(lake) == 3
     everything = f"read_parquet('{folder}/articles/**/*.parquet', hive_partitioning = false)"
     assert con.execute(f"SELECT count(*) FROM {everything}").fetchone()[0] > 3  # why the catalog is read
+
+
+def test_a_folder_without_hard_links_refuses_to_commit_with_one_clear_error(tmp_path, monkeypatch):
+    from warehouse.lake import LakeError
+
+    lake = open_lake(f"lake:{tmp_path / 'lake'}")
+
+    def no_links(src, dst):
+        raise OSError(95, "Operation not supported")
+
+    monkeypatch.setattr(os, "link", no_links)
+    with pytest.raises(LakeError, match="cannot make hard links"):
+        lake.create(b"x", CATALOG, "v00000001.json")
+    assert not (tmp_path / "lake" / CATALOG / "v00000001.json").exists()
+    assert list((tmp_path / "lake" / CATALOG).iterdir()) == []  # no temporary file left

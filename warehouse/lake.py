@@ -143,6 +143,11 @@ class Lake:
                 return True
             except FileExistsError:
                 return False
+            except OSError as exc:
+                # A share without hard links (some SMB mounts) cannot give a commit that only one
+                # writer wins; a plain write there could lose a load, so none is made.
+                raise LakeError(f"{self.location}: this folder cannot make hard links ({exc.strerror}), which "
+                                f"the lake's commits need: use a local disk, NFS or S3") from exc
             finally:
                 os.unlink(tmp)
         from botocore.exceptions import ClientError
