@@ -7,10 +7,12 @@ registry and the rollups.
 """
 from __future__ import annotations
 
+import hashlib
 import os
 import sys
 import time
 from datetime import datetime, timezone
+from pathlib import Path
 from typing import Protocol
 
 import duckdb
@@ -18,7 +20,7 @@ import pyarrow as pa
 
 import warehouse
 
-from . import registry, rollups, rows, search_index
+from . import lexicons, registry, rollups, rows, search_index
 from .inputs import Item
 from .records import ArticleBundle
 from .report import FileProblem, LoadReport
@@ -44,11 +46,6 @@ def end_phase_fingerprint(extractor: str) -> str:
     """Changes with the extractor (its code, models and lexicons: `extractor`) and with anything else
     the end phase reads: the overrides the registry applies, and the code and SQL of this package and
     the warehouse (conservative: an edit anywhere rebuilds once)."""
-    import hashlib
-    from pathlib import Path
-
-    from . import lexicons
-
     h = hashlib.sha1(extractor.encode())
     here = Path(__file__).resolve().parent
     for f in sorted([*here.glob("*.py"), *(here.parent / "warehouse").glob("*.py"), *(here.parent / "warehouse").glob("*.sql")]):
