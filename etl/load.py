@@ -17,6 +17,8 @@ import time
 from datetime import datetime, timezone
 from typing import Iterable, Iterator
 
+from warehouse.lake import LakeConflict, LakeError
+
 from .executors import default_workers, make_executor, run_ordered
 from .exports import TableOptions
 from .inputs import Item, chunks, discover, extractor_fingerprint, iter_items, path_text
@@ -72,8 +74,6 @@ def load_paths(
     Into a lake, a load that another machine's load beat to the commit is run again on top of it
     (what is new is decided again, so an article both loaded is added once), up to LAKE_TRIES times.
     """
-    from warehouse.lake import LakeConflict, LakeError
-
     listed = [str(p) for p in paths]
     for attempt in range(1, LAKE_TRIES + 1):
         try:

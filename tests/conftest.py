@@ -23,6 +23,17 @@ def seed_text() -> str:
     return SEED_PAGE.read_text(encoding="utf-8")
 
 
+def one_article_csv(folder: Path, n: int, sentence: str, host: str) -> Path:
+    """An export of one article, number `n`, whose body is `sentence` and the number, dated in June 2025
+    (a day per number) at https://HOST/N: loads that add exactly what a test says."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"article-{n}.csv"
+    path.write_text("title,content,date,url,source\n"
+                    f"Berita nomor {n},{sentence} nomor {n}.,2025-06-{n % 28 + 1:02d},https://{host}/{n},{host}\n",
+                    encoding="utf-8")
+    return path
+
+
 def _corpus_test(folder: Path, reason: str):
     # Heavy tests that read ../shared: marked `corpus` (deselect with -m "not corpus") and skipped
     # with the reason when the folder is not there.

@@ -9,7 +9,7 @@ import warehouse
 from etl import registry, storage
 from etl.load import load_paths
 
-from .conftest import SEEDS
+from .conftest import SEEDS, one_article_csv
 
 
 def _state(db) -> list[str]:
@@ -18,12 +18,7 @@ def _state(db) -> list[str]:
 
 
 def _article(folder, n: int):
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"a{n}.csv"
-    path.write_text("title,content,date,url,source\n"
-                    f"Berita {n},Gubernur Jawa Tengah Ahmad Luthfi meninjau pasar nomor {n}.,2025-06-0{n},"
-                    f"https://end.test/{n},end.test\n", encoding="utf-8")
-    return path
+    return one_article_csv(folder, n, "Gubernur Jawa Tengah Ahmad Luthfi meninjau pasar", "end.test")
 
 
 def test_a_load_that_changes_nothing_skips_the_end_phase(tmp_path, monkeypatch):

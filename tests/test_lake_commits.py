@@ -16,18 +16,15 @@ import warehouse
 from etl.load import load_paths
 from warehouse.lake import CATALOG, Lake, LakeConflict, open_lake
 
+from .conftest import one_article_csv
+
 pytestmark = pytest.mark.scaleout
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def _article(folder: Path, n: int) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"article-{n}.csv"
-    path.write_text("title,content,date,url,source\n"
-                    f"Berita nomor {n} dari Sleman,Bupati Sleman Harda Kiswaya meresmikan pasar nomor {n}.,"
-                    f"2025-06-{n % 28 + 1:02d},https://commits.test/{n},commits.test\n", encoding="utf-8")
-    return path
+    return one_article_csv(folder, n, "Bupati Sleman Harda Kiswaya meresmikan pasar", "commits.test")
 
 
 def _count(lake: str) -> int:
